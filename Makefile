@@ -1,0 +1,39 @@
+# One command to run the service (SQLite, demo data, jobs loop), one to run every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+JOBS_INTERVAL ?= 60
+
+.PHONY: run test install migrate demo jobs clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py ptw_demo
+
+# Web server + the periodic jobs in a loop (the embedded default: no Redis, no Celery).
+run: demo
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	@echo "PTW service at http://$(HOST):$(PORT)/  (demo users: see README; password demo-pass-2026)"
+	@trap 'kill 0' INT TERM EXIT; \
+	ESCALATIONS_ENABLED=$${ESCALATIONS_ENABLED:-True} $(BIN)/python manage.py ptw_check_escalations --all --loop $(JOBS_INTERVAL) & \
+	$(BIN)/uvicorn backend.asgi:application --host $(HOST) --port $(PORT) --no-access-log
+
+test: install
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

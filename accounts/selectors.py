@@ -1,0 +1,66 @@
+"""Reads about who belongs to a project and what they may do there."""
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from .models import ADMIN_GRADES, CompanyType, Grade, Membership, Project, User
+
+
+def membership_get(*, user: User, project_id: int) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.filter(user=user, project_id=project_id, is_active=True)
+        .select_related("project")
+        .first()
+    )
+
+
+def projects_of(user: User) -> QuerySet[Project]:
+    return Project.objects.filter(memberships__user=user, memberships__is_active=True)
+
+
+def is_grade_a_admin(*, user: User, project_id: int) -> bool:
+    return Membership.objects.filter(
+        user=user, project_id=project_id, is_active=True, grade=Grade.A
+    ).exists()
+
+
+def project_admin_ids(project_id: int) -> list[int]:
+    """Users who are Grade A/B members of the project: the default escalation recipients."""
+    return list(
+        Membership.objects.filter(project_id=project_id, is_active=True, grade__in=ADMIN_GRADES)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+
+
+def role_holder_ids(*, project_id: int, role: str) -> list[int]:
+    return list(
+        Membership.objects.filter(project_id=project_id, is_active=True, roles__name=role)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def eligible_reviewers(*, project_id: int, chooser: User, exclude_ids: Iterable[int] = ()) -> QuerySet[User]:
+    """Who `chooser` may pick as verifier or approver of a permit in the project.
+
+    EPC and client members are eligible; a client chooser may only pick client members.
+    """
+    chooser_membership = membership_get(user=chooser, project_id=project_id)
+    allowed_types = [CompanyType.EPC, CompanyType.CLIENT]
+    if chooser_membership and chooser_membership.company_type == CompanyType.CLIENT:
+        allowed_types = [CompanyType.CLIENT]
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__project_id=project_id,
+            memberships__is_active=True,
+            memberships__company_type__in=allowed_types,
+        )
+        .exclude(pk__in=list(exclude_ids))
+        .distinct()
+        .order_by("username")
+    )

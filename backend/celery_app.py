@@ -1,0 +1,34 @@
+"""Celery application and the beat schedule of the specification."""
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
+
+app = Celery("backend")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "check-overdue-ptw-tasks": {
+        "task": "ptw.tasks.check_overdue_workflow_tasks",
+        "schedule": crontab(minute=0),  # every hour
+    },
+    "auto-expire-permits": {
+        "task": "ptw.tasks.auto_expire_permits",
+        "schedule": crontab(minute=0),  # every hour
+    },
+    "check-expiring-permits": {
+        "task": "ptw.tasks.check_expiring_permits",
+        "schedule": crontab(minute=0),  # every hour
+    },
+    "check-pending-closeout-isolation": {
+        "task": "ptw.tasks.check_pending_closeout_and_isolation",
+        "schedule": crontab(minute=0, hour="*/4"),  # every 4 hours
+    },
+    "cleanup-old-ptw-notifications": {
+        "task": "ptw.tasks.cleanup_old_notifications",
+        "schedule": crontab(minute=0, hour=0, day_of_week=0),  # weekly, Sunday
+    },
+}

@@ -1,0 +1,64 @@
+"""Shared fixtures: one project with named users for each part a person plays."""
+import pytest
+from django.db import connection
+
+from accounts.models import CompanyType, Grade
+from ptw.tests.factories import PermitTypeFactory, ProjectFactory, member
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL-only tests skip, with a reason, on the SQLite default."""
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (row locks, skip_locked, real concurrency)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def project(db):
+    return ProjectFactory(code="ALPHA", name="Alpha refinery", time_zone="UTC")
+
+
+@pytest.fixture
+def creator(project):
+    return member(project, username="creator", company_type=CompanyType.CONTRACTOR, grade=Grade.C)
+
+
+@pytest.fixture
+def verifier(project):
+    return member(project, username="verifier", company_type=CompanyType.EPC, grade=Grade.C)
+
+
+@pytest.fixture
+def approver(project):
+    return member(project, username="approver", company_type=CompanyType.CLIENT, grade=Grade.C)
+
+
+@pytest.fixture
+def grade_a_admin(project):
+    return member(project, username="site_admin", company_type=CompanyType.CLIENT, grade=Grade.A)
+
+
+@pytest.fixture
+def grade_b_admin(project):
+    return member(project, username="area_admin", company_type=CompanyType.EPC, grade=Grade.B)
+
+
+@pytest.fixture
+def outsider(db):
+    other = ProjectFactory(code="OTHER", name="Other site")
+    return member(other, username="outsider", company_type=CompanyType.EPC, grade=Grade.A)
+
+
+@pytest.fixture
+def permit_type(db):
+    return PermitTypeFactory(name="Cold work", requires_closeout=False, requires_structured_isolation=False)
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()

@@ -1,0 +1,75 @@
+"""Writing notifications: one INSERT … ON CONFLICT DO NOTHING per batch, never check-then-insert."""
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connection
+from django.utils import timezone
+
+from . import live
+from .models import Notification
+
+
+@dataclass(frozen=True)
+class NewNotification:
+    recipient_id: int
+    notification_type: str
+    title: str
+    message: str
+    dedupe_key: str
+    data: dict = field(default_factory=dict)
+    link: str = ""
+    sender_id: int | None = None
+
+
+_COLUMNS = (
+    "recipient_id", "notification_type", "title", "message", "data", "link",
+    "sender_id", "dedupe_key", "created_at",
+)
+_CHUNK = 500
+
+
+def notify_many(items: Sequence[NewNotification], *, now: datetime | None = None) -> list[int]:
+    """Insert the notifications that don't exist yet; return the ids of those inserted.
+
+    Duplicates (same recipient and dedupe key) are skipped by the database itself, so
+    concurrent writers can never create two. Live delivery is published after commit.
+    """
+    now = now or timezone.now()
+    created: list[tuple[int, int]] = []
+    for start in range(0, len(items), _CHUNK):
+        created += _insert_chunk(items[start:start + _CHUNK], now)
+    live.publish_after_commit(created)
+    return [notification_id for notification_id, _ in created]
+
+
+def notify(item: NewNotification, *, now: datetime | None = None) -> Notification | None:
+    """Create one notification; None when it already exists."""
+    ids = notify_many([item], now=now)
+    return Notification.objects.get(pk=ids[0]) if ids else None
+
+
+def _insert_chunk(items: Sequence[NewNotification], now: datetime) -> list[tuple[int, int]]:
+    if not items:
+        return []
+    meta = Notification._meta
+    fields = [meta.get_field(name.removesuffix("_id") if name.endswith("_id") else name) for name in _COLUMNS]
+    rows, params = [], []
+    for item in items:
+        values = (
+            item.recipient_id, item.notification_type, item.title[:200], item.message, item.data,
+            item.link, item.sender_id, item.dedupe_key, now,
+        )
+        for model_field, value in zip(fields, values):
+            params.append(model_field.get_db_prep_save(value, connection))
+        rows.append("(" + ", ".join(["%s"] * len(values)) + ")")
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES {', '.join(rows)} "
+        f"ON CONFLICT ({quote('recipient_id')}, {quote('dedupe_key')}) DO NOTHING "
+        f"RETURNING {quote('id')}, {quote('recipient_id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(row[0], row[1]) for row in cursor.fetchall()]

@@ -1,0 +1,38 @@
+"""When a pending workflow step must next be looked at by the overdue sweep.
+
+A step's time limit comes from the active EscalationRule for (permit type, step), else
+PTW_DEFAULT_ESCALATION_HOURS. Levels (EscalationLevel rows) are multiples of that limit.
+"""
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+
+from .models import EscalationLevel, EscalationRule, WorkflowStep
+
+
+def time_limit_hours(*, permit_type_id: int, step_id: str) -> Decimal:
+    rule = EscalationRule.objects.filter(
+        permit_type_id=permit_type_id, step_name=step_id, is_active=True
+    ).only("time_limit_hours").first()
+    if rule is not None:
+        return Decimal(rule.time_limit_hours)
+    return Decimal(str(settings.PTW_DEFAULT_ESCALATION_HOURS))
+
+
+def first_level_multiplier() -> Decimal:
+    level = EscalationLevel.objects.filter(is_active=True).order_by("multiplier").first()
+    return Decimal(level.multiplier) if level else Decimal(1)
+
+
+def first_check_at(*, pending_since: datetime, permit_type_id: int, step_id: str) -> datetime:
+    """When a step that just became pending reaches its first level."""
+    hours = time_limit_hours(permit_type_id=permit_type_id, step_id=step_id) * first_level_multiplier()
+    return pending_since + timedelta(hours=float(hours))
+
+
+def schedule_new_pending_step(step: WorkflowStep, *, permit_type_id: int) -> None:
+    """Set `next_check_at` on a step that just became pending (caller saves)."""
+    step.next_check_at = first_check_at(
+        pending_since=step.pending_since, permit_type_id=permit_type_id, step_id=step.step_id
+    )

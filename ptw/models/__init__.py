@@ -1,0 +1,28 @@
+from ..states import PermitStatus
+from .closeout import CloseoutTemplate, PermitCloseout
+from .escalation import EscalationLevel, EscalationRecord, EscalationRule, JobRun
+from .isolation import IsolationPoint, IsolationStatus, PermitIsolationPoint
+from .permit import Permit, PermitEvent, PermitType, RiskLevel, PermitCategory
+from .workflow import StepId, StepStatus, WorkflowInstance, WorkflowStep
+
+__all__ = [
+    "CloseoutTemplate",
+    "EscalationLevel",
+    "EscalationRecord",
+    "EscalationRule",
+    "IsolationPoint",
+    "IsolationStatus",
+    "JobRun",
+    "Permit",
+    "PermitCategory",
+    "PermitCloseout",
+    "PermitEvent",
+    "PermitIsolationPoint",
+    "PermitStatus",
+    "PermitType",
+    "RiskLevel",
+    "StepId",
+    "StepStatus",
+    "WorkflowInstance",
+    "WorkflowStep",
+]

@@ -1,0 +1,104 @@
+"""Escalation configuration (rules, levels), escalation history and job run records."""
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from .workflow import StepId
+
+
+class NotificationMethod(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "SMS"
+    BOTH = "both", "Email and SMS"
+
+
+class EscalationRule(models.Model):
+    permit_type = models.ForeignKey("ptw.PermitType", on_delete=models.CASCADE, related_name="escalation_rules")
+    step_name = models.CharField(max_length=20, choices=StepId.choices)
+    time_limit_hours = models.DecimalField(
+        max_digits=6, decimal_places=2, validators=[MinValueValidator(0.1)]
+    )
+    escalate_to_role = models.SlugField(max_length=50, blank=True)
+    notification_method = models.CharField(
+        max_length=10, choices=NotificationMethod.choices, default=NotificationMethod.EMAIL
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["permit_type", "step_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["permit_type", "step_name"], condition=Q(is_active=True),
+                name="escalationrule_one_active_per_step",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.permit_type} / {self.get_step_name_display()}: {self.time_limit_hours} h"
+
+
+class EscalationAudience(models.TextChoices):
+    ASSIGNEE = "assignee", "The step's assignee (or the creator while unassigned)"
+    ESCALATION = "escalation", "The rule's role holders, else the project's Grade A/B admins"
+
+
+class EscalationLevel(models.Model):
+    """A threshold, as a multiple of the step's time limit, and who is told when it is reached."""
+
+    level = models.PositiveSmallIntegerField(unique=True)
+    multiplier = models.DecimalField(max_digits=5, decimal_places=2, validators=[MinValueValidator(0.01)])
+    event_type = models.CharField(max_length=40)
+    audience = models.CharField(max_length=20, choices=EscalationAudience.choices)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["multiplier", "level"]
+
+    def __str__(self) -> str:
+        return f"Level {self.level}: {self.multiplier}× → {self.event_type}"
+
+
+class EscalationRecord(models.Model):
+    """History: a level reached by a workflow step. Kept when notifications are cleaned up."""
+
+    permit = models.ForeignKey("ptw.Permit", on_delete=models.CASCADE, related_name="escalations")
+    step = models.ForeignKey("ptw.WorkflowStep", on_delete=models.CASCADE, related_name="escalations")
+    level = models.PositiveSmallIntegerField()
+    event_type = models.CharField(max_length=40)
+    reached_at = models.DateTimeField()
+    local_date = models.DateField()
+    pending_hours = models.DecimalField(max_digits=8, decimal_places=2)
+    recipient_ids = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["reached_at", "id"]
+        constraints = [
+            # Once per step, level and local day, however many sweeps run at once.
+            models.UniqueConstraint(
+                fields=["step", "level", "local_date"], name="escalationrecord_once_per_day"
+            ),
+        ]
+        indexes = [models.Index(fields=["permit", "reached_at"], name="escalationrecord_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} level {self.level} for step {self.step_id} at {self.reached_at}"
+
+
+class JobRun(models.Model):
+    job = models.CharField(max_length=60)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    ok = models.BooleanField(null=True)
+    counts = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [
+            # Health: "latest successful run of job J".
+            models.Index(fields=["job", "ok", "-started_at"], name="jobrun_job_ok_started"),
+        ]
+
+    def __str__(self) -> str:
+        state = {True: "ok", False: "failed", None: "running"}[self.ok]
+        return f"{self.job} at {self.started_at:%Y-%m-%d %H:%M} ({state})"
