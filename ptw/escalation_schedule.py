@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import F
 
 from .models import EscalationLevel, EscalationRule, WorkflowStep
 
@@ -36,3 +37,14 @@ def schedule_new_pending_step(step: WorkflowStep, *, permit_type_id: int) -> Non
     step.next_check_at = first_check_at(
         pending_since=step.pending_since, permit_type_id=permit_type_id, step_id=step.step_id
     )
+
+
+def reschedule_pending_steps(*, permit_type_id: int, step_id: str) -> int:
+    """Make steps already pending re-evaluate their limit at the next sweep (after a rule change).
+
+    The sweep computes the levels reached under the current rule and the proper next check;
+    setting next_check_at to pending_since makes them due without guessing here.
+    """
+    return WorkflowStep.objects.filter(
+        status="pending", step_id=step_id, instance__permit__permit_type_id=permit_type_id,
+    ).update(next_check_at=F("pending_since"))

@@ -1,0 +1,30 @@
+"""Saving escalation rules (Django admin and the web page both call this)."""
+from django.db import transaction
+
+from .escalation_schedule import reschedule_pending_steps
+from .errors import InvalidInput
+from .models import EscalationRule
+
+
+@transaction.atomic
+def save_escalation_rule(*, rule: EscalationRule) -> EscalationRule:
+    """Validate and save a rule; steps already pending of its (type, step) follow it at once."""
+    from django.core.exceptions import ValidationError
+
+    previous = EscalationRule.objects.filter(pk=rule.pk).values("permit_type_id", "step_name").first()
+    try:
+        rule.full_clean()
+    except ValidationError as error:
+        raise InvalidInput({k: list(v) for k, v in error.message_dict.items()}) from None
+    rule.save()
+    reschedule_pending_steps(permit_type_id=rule.permit_type_id, step_id=rule.step_name)
+    if previous and (previous["permit_type_id"], previous["step_name"]) != (rule.permit_type_id, rule.step_name):
+        reschedule_pending_steps(permit_type_id=previous["permit_type_id"], step_id=previous["step_name"])
+    return rule
+
+
+@transaction.atomic
+def delete_escalation_rule(*, rule: EscalationRule) -> None:
+    permit_type_id, step_name = rule.permit_type_id, rule.step_name
+    rule.delete()
+    reschedule_pending_steps(permit_type_id=permit_type_id, step_id=step_name)
