@@ -1,0 +1,126 @@
+"""The specification's notification tests (section 4), by name.
+
+They are `django.test.TestCase` methods so that both `python manage.py test
+ptw.tests.test_notifications` (Django's runner) and pytest run them.
+"""
+from datetime import timedelta
+
+from django.test import TestCase
+from django.utils import timezone
+
+from accounts.models import CompanyType, Grade
+from notifications.models import Notification
+from ptw import workflow
+from ptw.notification_utils import (
+    PTW_NOTIFICATION_TYPES, create_ptw_notification, generate_dedupe_key, notify_permit_approved,
+    notify_permit_submitted, notify_verifier_assigned,
+)
+from ptw.permits import create_permit
+from ptw.tests.factories import PermitTypeFactory, ProjectFactory, member
+
+
+class PTWNotificationTestCase(TestCase):
+    """A project with a contractor creator, an EPC verifier, a client approver and an outsider."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.project = ProjectFactory(code="NOTIF", name="Notification site", time_zone="UTC")
+        cls.creator = member(cls.project, username="n_creator", company_type=CompanyType.CONTRACTOR, grade=Grade.C)
+        cls.verifier = member(cls.project, username="n_verifier", company_type=CompanyType.EPC, grade=Grade.C)
+        cls.approver = member(cls.project, username="n_approver", company_type=CompanyType.CLIENT, grade=Grade.C)
+        cls.permit_type = PermitTypeFactory(name="Notification cold work", requires_closeout=False,
+                                            requires_structured_isolation=False)
+
+    def create_permit(self, **kwargs):
+        start = timezone.now() + timedelta(hours=1)
+        fields = dict(by=self.creator, project=self.project, permit_type=self.permit_type,
+                      title="Replace valve", location="Unit 3", planned_start_time=start,
+                      planned_end_time=start + timedelta(hours=8))
+        return create_permit(**{**fields, **kwargs})
+
+    def inbox(self, user, notification_type=None):
+        notifications = Notification.objects.filter(recipient=user)
+        if notification_type:
+            notifications = notifications.filter(notification_type=notification_type)
+        return notifications
+
+
+class NotificationUtilsTests(PTWNotificationTestCase):
+    def test_create_ptw_notification(self):
+        permit = self.create_permit()
+        notification = create_ptw_notification(
+            self.verifier.pk, "ptw_verification", permit, extra_data={"step": "verification"},
+            sender_id=self.creator.pk,
+        )
+        self.assertIsNotNone(notification)
+        self.assertEqual(notification.recipient_id, self.verifier.pk)
+        self.assertEqual(notification.notification_type, "ptw_verification")
+        self.assertIn(PTW_NOTIFICATION_TYPES["ptw_verification"], notification.title)
+        self.assertIn(permit.permit_number, notification.message)
+        self.assertEqual(notification.data, {
+            "permit_id": permit.pk, "permit_number": permit.permit_number,
+            "permit_type": self.permit_type.name, "step": "verification",
+        })
+        self.assertEqual(notification.link, f"/dashboard/ptw/view/{permit.pk}")
+        self.assertEqual(notification.sender_id, self.creator.pk)
+        self.assertFalse(notification.read)
+        self.assertEqual(notification.dedupe_key,
+                         generate_dedupe_key(self.verifier.pk, "ptw_verification", permit.pk))
+
+    def test_notification_idempotency(self):
+        permit = self.create_permit()
+        first = create_ptw_notification(self.verifier.pk, "ptw_verification", permit)
+        second = create_ptw_notification(self.verifier.pk, "ptw_verification", permit)
+        self.assertIsNotNone(first)
+        self.assertIsNone(second)
+        self.assertEqual(self.inbox(self.verifier, "ptw_verification").count(), 1)
+        # a different `extra` is a different notification
+        third = create_ptw_notification(self.verifier.pk, "ptw_verification", permit, dedupe_extra="again")
+        self.assertIsNotNone(third)
+        self.assertEqual(self.inbox(self.verifier, "ptw_verification").count(), 2)
+
+    def test_notify_permit_submitted(self):
+        permit = self.create_permit()
+        notify_permit_submitted(permit)
+        notify_permit_submitted(permit)
+        submitted = self.inbox(self.creator, "ptw_submitted")
+        self.assertEqual(submitted.count(), 1)
+        self.assertEqual(submitted.get().data["permit_id"], permit.pk)
+        self.assertFalse(Notification.objects.exclude(recipient=self.creator).exists())
+
+        # and the workflow sends it when the creator initiates the permit
+        other = self.create_permit(title="Paint tank")
+        workflow.initiate_workflow(permit=other, by=self.creator)
+        self.assertEqual(self.inbox(self.creator, "ptw_submitted").filter(data__permit_id=other.pk).count(), 1)
+
+    def test_notify_verifier_assigned(self):
+        permit = self.create_permit()
+        notify_verifier_assigned(permit, self.verifier.pk, sender_id=self.creator.pk)
+        notification = self.inbox(self.verifier, "ptw_verification").get()
+        self.assertEqual(notification.sender_id, self.creator.pk)
+        self.assertEqual(notification.link, f"/dashboard/ptw/view/{permit.pk}")
+        # the actor assigning themselves is not told of their own action
+        self.assertEqual(notify_verifier_assigned(permit, self.creator.pk, sender_id=self.creator.pk), [])
+        self.assertFalse(self.inbox(self.creator, "ptw_verification").exists())
+
+    def test_notify_permit_approved(self):
+        permit = self.create_permit()
+        workflow.initiate_workflow(permit=permit, by=self.creator)
+        workflow.assign_verifier(permit=permit, by=self.creator, verifier=self.verifier)
+        workflow.verify_permit(permit=permit, by=self.verifier, approve=True, approver=self.approver)
+        workflow.approve_permit(permit=permit, by=self.approver, approve=True)
+        for user in (self.creator, self.verifier):
+            approved = self.inbox(user, "ptw_approved").get()
+            self.assertEqual(approved.sender_id, self.approver.pk)
+            self.assertEqual(approved.data["permit_number"], permit.permit_number)
+        self.assertFalse(self.inbox(self.approver, "ptw_approved").exists())
+        # raising it again the same day changes nothing
+        self.assertEqual(notify_permit_approved(permit, sender_id=self.approver.pk), [])
+        self.assertEqual(Notification.objects.filter(notification_type="ptw_approved").count(), 2)
+
+
+# ---------------------------------------------------------------------------------------------
+# Escalation and expiry tests (specification section 4, owned by the escalation issue):
+# test_escalation_task_creates_notification, test_escalation_idempotency,
+# test_auto_expire_permits_task — append them below this line, as TestCase methods.
+# ---------------------------------------------------------------------------------------------
