@@ -20,6 +20,10 @@ class Notification(models.Model):
     )
     # Same key for the same recipient = the same notification; the constraint makes it once.
     dedupe_key = models.CharField(max_length=64)
+    # What the notification is about, generically (e.g. "ptw.permit", 42), so "my notifications
+    # about X" is an indexed lookup rather than a scan of the JSON `data`.
+    subject_type = models.CharField(max_length=50, blank=True)
+    subject_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -29,8 +33,12 @@ class Notification(models.Model):
         indexes = [
             # Inbox first page and cursor pages: "my notifications, newest first".
             models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
-            # Bell badge: "count of my unread notifications".
-            models.Index(fields=["recipient"], name="notification_unread", condition=Q(read_at__isnull=True)),
+            # Bell badge "count of my unread notifications" and the inbox's `unread=true` pages.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_unread_inbox",
+                         condition=Q(read_at__isnull=True)),
+            # Inbox filtered by subject: "my notifications about permit 42, newest first".
+            models.Index(fields=["recipient", "subject_type", "subject_id", "-created_at"],
+                         name="notification_subject", condition=Q(subject_id__isnull=False)),
             # Cleanup: "notifications of type ptw_* older than T".
             models.Index(fields=["created_at"], name="notification_created"),
         ]

@@ -3,6 +3,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.utils import timezone
 
@@ -20,12 +21,15 @@ class NewNotification:
     data: dict = field(default_factory=dict)
     link: str = ""
     sender_id: int | None = None
+    subject_type: str = ""
+    subject_id: int | None = None
 
 
 _COLUMNS = (
     "recipient_id", "notification_type", "title", "message", "data", "link",
-    "sender_id", "dedupe_key", "created_at",
+    "sender_id", "dedupe_key", "subject_type", "subject_id", "created_at",
 )
+_FOREIGN_KEYS = {"recipient_id", "sender_id"}
 _CHUNK = 500
 
 
@@ -53,12 +57,12 @@ def _insert_chunk(items: Sequence[NewNotification], now: datetime) -> list[tuple
     if not items:
         return []
     meta = Notification._meta
-    fields = [meta.get_field(name.removesuffix("_id") if name.endswith("_id") else name) for name in _COLUMNS]
+    fields = [meta.get_field(name.removesuffix("_id") if name in _FOREIGN_KEYS else name) for name in _COLUMNS]
     rows, params = [], []
     for item in items:
         values = (
             item.recipient_id, item.notification_type, item.title[:200], item.message, item.data,
-            item.link, item.sender_id, item.dedupe_key, now,
+            item.link, item.sender_id, item.dedupe_key, item.subject_type, item.subject_id, now,
         )
         for model_field, value in zip(fields, values):
             params.append(model_field.get_db_prep_save(value, connection))
@@ -73,3 +77,30 @@ def _insert_chunk(items: Sequence[NewNotification], now: datetime) -> list[tuple
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
+# --- The inbox owner's writes (the API and the web inbox call these) ---
+
+def mark_read(*, notification: Notification, now: datetime | None = None) -> Notification:
+    """Mark read (idempotent: the first read time is kept); return the notification."""
+    if notification.read_at is None:
+        notification.read_at = now or timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at)
+    return notification
+
+
+def mark_unread(*, notification: Notification) -> Notification:
+    """Mark unread again; return the notification."""
+    if notification.read_at is not None:
+        notification.read_at = None
+        Notification.objects.filter(pk=notification.pk).update(read_at=None)
+    return notification
+
+
+def mark_all_read(*, user: AbstractBaseUser, now: datetime | None = None) -> int:
+    """Mark every unread notification of `user` read; return how many were marked."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=now or timezone.now())
+
+
+def delete(*, notification: Notification) -> None:
+    notification.delete()

@@ -53,25 +53,40 @@ _DEFAULT_MESSAGES: dict[str, str] = {
 }
 
 
-def _project_tz(permit: Permit | None) -> tzinfo:
-    name = permit.project.time_zone if permit is not None else settings.TIME_ZONE
+# Notification.subject_type of permit notifications (the model's label, generic to the inbox).
+PERMIT_SUBJECT = "ptw.permit"
+
+
+def _zone(name: str | None) -> tzinfo:
     return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
+
+
+def _project_tz(permit: Permit) -> tzinfo:
+    return _zone(permit.project.time_zone)
 
 
 def generate_dedupe_key(
     user_id: int, event_type: str, permit_id: int, extra: str | None = None,
     *, now: datetime | None = None, tz: tzinfo | None = None,
 ) -> str:
-    """MD5 of user, event, permit, the local date (project time zone) and `extra`."""
-    tz = tz or zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    """MD5 of user, event, permit, the local date and `extra`; returns 32 hex digits.
+
+    The date is local to the permit's project (its time zone, falling back to TIME_ZONE), so
+    "once a day" turns over at the site's midnight. Pass `tz` when the caller already has it.
+    """
+    if tz is None:
+        tz = _zone(Permit.objects.filter(pk=permit_id).values_list("project__time_zone", flat=True).first())
     local_date = timezone.localtime(now or timezone.now(), tz).date().isoformat()
     raw = f"{user_id}:{event_type}:{permit_id}:{local_date}:{extra or ''}"
     return hashlib.md5(raw.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
-class PermitEvent:
-    """One (recipient, event, permit) to notify, for the bulk form used by sweeps."""
+class PermitNotice:
+    """One (recipient, event, permit) to notify, for the bulk form used by sweeps.
+
+    (Not ptw.models.PermitEvent, the audit row; this is the notification request.)
+    """
 
     user_id: int
     event_type: str
@@ -82,7 +97,8 @@ class PermitEvent:
     dedupe_extra: str | None = None
 
 
-def build_ptw_notification(event: PermitEvent, *, now: datetime | None = None) -> NewNotification:
+def build_ptw_notification(event: PermitNotice, *, now: datetime | None = None) -> NewNotification:
+    """The generic notification for one permit event (type, title, message, data, link, key)."""
     if event.event_type not in PTW_NOTIFICATION_TYPES:
         raise ValueError(f"Unknown PTW notification type '{event.event_type}'.")
     permit = event.permit
@@ -103,6 +119,8 @@ def build_ptw_notification(event: PermitEvent, *, now: datetime | None = None) -
         data=data,
         link=f"/dashboard/ptw/view/{permit.pk}",
         sender_id=event.sender_id,
+        subject_type=PERMIT_SUBJECT,
+        subject_id=permit.pk,
         dedupe_key=generate_dedupe_key(
             event.user_id, event.event_type, permit.pk, event.dedupe_extra, now=now, tz=_project_tz(permit)
         ),
@@ -117,11 +135,11 @@ def create_ptw_notification(
     """Create one PTW notification; None when it is a duplicate or notifications are off."""
     if not settings.NOTIFICATIONS_ENABLED:
         return None
-    event = PermitEvent(user_id, event_type, permit, message, extra_data, sender_id, dedupe_extra)
+    event = PermitNotice(user_id, event_type, permit, message, extra_data, sender_id, dedupe_extra)
     return notify(build_ptw_notification(event, now=now), now=now)
 
 
-def create_ptw_notifications(events: Sequence[PermitEvent], *, now: datetime | None = None) -> list[int]:
+def create_ptw_notifications(events: Sequence[PermitNotice], *, now: datetime | None = None) -> list[int]:
     """Bulk form for sweeps: one insert for many events; returns the ids actually created."""
     if not settings.NOTIFICATIONS_ENABLED or not events:
         return []
@@ -137,7 +155,7 @@ def _notify_each(user_ids: Iterable[int | None], event_type: str, permit: Permit
         if user_id is None or user_id in recipients or (skip_sender and user_id == sender_id):
             continue
         recipients.append(user_id)
-    events = [PermitEvent(uid, event_type, permit, sender_id=sender_id, **kwargs) for uid in recipients]
+    events = [PermitNotice(uid, event_type, permit, sender_id=sender_id, **kwargs) for uid in recipients]
     return create_ptw_notifications(events, now=now)
 
 
