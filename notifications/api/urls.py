@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from .views import NotificationViewSet
+
+router = SimpleRouter()
+router.register("", NotificationViewSet, basename="notification")
+
+urlpatterns = router.urls
