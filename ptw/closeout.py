@@ -12,9 +12,9 @@ from .policy import actor_for, require
 from .workflow import log_event
 
 
-def start_closeout(permit: Permit) -> PermitCloseout:
-    """The permit's closeout, created from its type's active template on first use."""
-    closeout = PermitCloseout.objects.filter(permit=permit).first()
+def closeout_for(permit: Permit) -> PermitCloseout:
+    """The permit's closeout, or an unsaved one built from its type's active template (for reading)."""
+    closeout = PermitCloseout.objects.filter(permit=permit).select_related("completed_by").first()
     if closeout is not None:
         return closeout
     template = CloseoutTemplate.objects.filter(permit_type_id=permit.permit_type_id, is_active=True).first()
@@ -23,7 +23,15 @@ def start_closeout(permit: Permit) -> PermitCloseout:
          "done": False, "remarks": ""}
         for item in (template.items if template else [])
     ]
-    return PermitCloseout.objects.create(permit=permit, template=template, items=items)
+    return PermitCloseout(permit=permit, template=template, items=items)
+
+
+def start_closeout(permit: Permit) -> PermitCloseout:
+    """The permit's closeout, created from its type's active template on first use."""
+    closeout = closeout_for(permit)
+    if closeout.pk is None:
+        closeout.save()
+    return closeout
 
 
 def missing_closeout_items(permit: Permit) -> list[str]:

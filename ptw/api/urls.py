@@ -1,3 +1,51 @@
-from django.urls import path  # noqa: F401
+"""PTW API routes, included at /api/v1/."""
+from django.urls import path
 
-urlpatterns: list = []
+from . import views, views_isolation, views_permits, views_workflow
+
+WORKFLOW_ACTIONS = {
+    "initiate": views_workflow.initiate_workflow,
+    "assign-verifier": views_workflow.assign_verifier,
+    "verify": views_workflow.verify_permit,
+    "assign-approver": views_workflow.assign_approver,
+    "approve": views_workflow.approve_permit,
+    "activate": views_workflow.activate_permit,
+    "complete": views_workflow.complete_permit,
+    "suspend": views_workflow.suspend_permit,
+    "resume": views_workflow.resume_permit,
+    "cancel": views_workflow.cancel_permit,
+    "resubmit": views_workflow.resubmit_permit,
+    "status": views_workflow.workflow_status,
+}
+ISOLATION_ACTIONS = {
+    "isolate": views_isolation.IsolateView,
+    "verify": views_isolation.VerifyIsolationView,
+    "deisolate": views_isolation.DeisolateView,
+}
+
+app_name = "ptw-api"
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("ptw/permit-types/", views.PermitTypeListView.as_view(), name="permit-types"),
+    path("ptw/projects/", views.MyProjectListView.as_view(), name="projects"),
+    path("ptw/workflow/my-tasks/", views.MyTaskListView.as_view(), name="my-tasks"),
+    path("ptw/isolation-points/", views.IsolationPointListView.as_view(), name="isolation-points"),
+    path("ptw/permits/", views_permits.PermitListView.as_view(), name="permits"),
+    path("ptw/permits/<int:pk>/", views_permits.PermitDetailView.as_view(), name="permit"),
+    path("ptw/permits/<int:pk>/verifier-candidates/", views_permits.VerifierCandidatesView.as_view(),
+         name="verifier-candidates"),
+    path("ptw/permits/<int:pk>/approver-candidates/", views_permits.ApproverCandidatesView.as_view(),
+         name="approver-candidates"),
+    path("ptw/permits/<int:pk>/timeline/", views_permits.PermitTimelineView.as_view(), name="timeline"),
+    path("ptw/permits/<int:pk>/isolation/", views_isolation.PermitIsolationView.as_view(), name="isolation"),
+    path("ptw/permits/<int:pk>/closeout/", views_isolation.PermitCloseoutView.as_view(), name="closeout"),
+    *[
+        path(f"ptw/permits/<int:pk>/workflow/{name}/", view, name=f"workflow-{name}")
+        for name, view in WORKFLOW_ACTIONS.items()
+    ],
+    *[
+        path(f"ptw/permits/<int:pk>/isolation/<int:assignment_id>/{name}/", view.as_view(),
+             name=f"isolation-{name}")
+        for name, view in ISOLATION_ACTIONS.items()
+    ],
+]

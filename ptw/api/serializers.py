@@ -1,0 +1,178 @@
+"""Output serializers: how permits and their parts look in API responses."""
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import Membership, Project, User
+from ptw.models import (
+    IsolationPoint, IsolationStatus, Permit, PermitCloseout, PermitIsolationPoint, PermitType,
+    StepStatus, WorkflowStep,
+)
+from ptw.policy import actor_for, available_actions
+
+
+# Named schema components, so the three "status" enums don't collide in the OpenAPI schema.
+@extend_schema_field({"type": "string", "enum": list(StepStatus.values)}, component_name="StepStatus")
+class StepStatusField(serializers.CharField):
+    pass
+
+
+@extend_schema_field({"type": "string", "enum": list(IsolationStatus.values)}, component_name="IsolationStatus")
+class IsolationStatusField(serializers.CharField):
+    pass
+
+
+class UserSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name"]
+
+
+class PermitTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PermitType
+        fields = ["id", "name", "category", "risk_level", "requires_structured_isolation",
+                  "requires_closeout", "default_validity_hours"]
+
+
+class ProjectSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Project
+        fields = ["id", "code", "name", "time_zone"]
+
+
+class MyProjectSerializer(serializers.ModelSerializer):
+    """A project seen through the requesting user's membership of it."""
+
+    id = serializers.IntegerField(source="project.id")
+    code = serializers.CharField(source="project.code")
+    name = serializers.CharField(source="project.name")
+    time_zone = serializers.CharField(source="project.time_zone")
+    is_admin = serializers.BooleanField(source="is_project_admin")
+    roles = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "code", "name", "time_zone", "company_type", "grade", "is_admin", "roles"]
+
+
+class PermitSerializer(serializers.ModelSerializer):
+    """A permit as listed: no per-user fields, so a page of them costs one query."""
+
+    permit_type = PermitTypeSerializer()
+    project = ProjectSummarySerializer()
+    created_by = UserSummarySerializer()
+    verifier = UserSummarySerializer(allow_null=True)
+    approver = UserSummarySerializer(allow_null=True)
+
+    class Meta:
+        model = Permit
+        fields = [
+            "id", "permit_number", "status", "permit_type", "project", "title", "description",
+            "location", "planned_start_time", "planned_end_time", "actual_start_time",
+            "actual_end_time", "created_by", "verifier", "approver", "created_at", "updated_at",
+            "submitted_at", "verified_at", "approved_at", "rejected_at", "suspended_at",
+            "completed_at", "cancelled_at", "expired_at", "rejection_reason",
+        ]
+        read_only_fields = fields
+
+
+class PermitDetailSerializer(PermitSerializer):
+    """A permit with the actions the requesting user may take on it now."""
+
+    available_actions = serializers.SerializerMethodField()
+
+    class Meta(PermitSerializer.Meta):
+        fields = [*PermitSerializer.Meta.fields, "available_actions"]
+        read_only_fields = fields
+
+    def get_available_actions(self, permit: Permit) -> list[str]:
+        return available_actions(actor_for(self.context["request"].user, permit), permit)
+
+
+class WorkflowStepSerializer(serializers.ModelSerializer):
+    assignee = UserSummarySerializer(allow_null=True)
+    status = StepStatusField()
+
+    class Meta:
+        model = WorkflowStep
+        fields = ["step_id", "name", "assignee", "role", "status", "order", "pending_since",
+                  "completed_at", "comments"]
+
+
+class WorkflowStatusSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    steps = WorkflowStepSerializer(many=True)
+    available_actions = serializers.ListField(child=serializers.CharField())
+
+
+class PermitSummarySerializer(serializers.ModelSerializer):
+    permit_type = serializers.CharField(source="permit_type.name")
+    project = serializers.CharField(source="project.code")
+    created_by = UserSummarySerializer()
+
+    class Meta:
+        model = Permit
+        fields = ["id", "permit_number", "title", "status", "permit_type", "project", "location",
+                  "planned_start_time", "planned_end_time", "created_by"]
+
+
+class MyTaskSerializer(WorkflowStepSerializer):
+    permit = PermitSummarySerializer(source="instance.permit")
+
+    class Meta(WorkflowStepSerializer.Meta):
+        fields = ["id", *WorkflowStepSerializer.Meta.fields, "permit"]
+
+
+class IsolationPointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IsolationPoint
+        fields = ["id", "project", "code", "point_type", "energy_type", "location", "description"]
+
+
+class PermitIsolationPointSerializer(serializers.ModelSerializer):
+    point = IsolationPointSerializer()
+    status = IsolationStatusField()
+    isolated_by = UserSummarySerializer(allow_null=True)
+    verified_by = UserSummarySerializer(allow_null=True)
+    deisolated_by = UserSummarySerializer(allow_null=True)
+
+    class Meta:
+        model = PermitIsolationPoint
+        fields = ["id", "point", "required", "status", "lock_count", "lock_ids", "notes",
+                  "assigned_at", "isolated_by", "isolated_at", "verified_by", "verified_at",
+                  "deisolated_by", "deisolated_at"]
+
+
+class CloseoutItemSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    required = serializers.BooleanField()
+    done = serializers.BooleanField()
+    remarks = serializers.CharField(allow_blank=True)
+
+
+class CloseoutSerializer(serializers.ModelSerializer):
+    items = CloseoutItemSerializer(many=True)
+    completed_by = UserSummarySerializer(allow_null=True)
+    is_complete = serializers.BooleanField()
+    missing_required_items = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        model = PermitCloseout
+        fields = ["items", "remarks", "is_complete", "missing_required_items", "completed_by",
+                  "completed_at", "updated_at"]
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    """An audit event (kind "event") or an escalation level reached (kind "escalation")."""
+
+    kind = serializers.ChoiceField(choices=["event", "escalation"])
+    time = serializers.DateTimeField()
+    actor = serializers.CharField(help_text='Display name of who acted, or "system".')
+    action = serializers.CharField()
+    from_status = serializers.CharField(allow_blank=True)
+    to_status = serializers.CharField(allow_blank=True)
+    comment = serializers.CharField(allow_blank=True)
+    level = serializers.IntegerField(allow_null=True)
+    event_type = serializers.CharField(allow_null=True)
+    recipient_ids = serializers.ListField(child=serializers.IntegerField())

@@ -1,0 +1,127 @@
+"""Input serializers: what each endpoint accepts. They check shape; services check the rules."""
+from collections.abc import Mapping
+
+from rest_framework import serializers
+
+from accounts.models import Project, User
+from ptw.models import IsolationPoint, PermitStatus, PermitType
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses keys it does not know, rather than silently ignoring them."""
+
+    def to_internal_value(self, data):
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, Mapping) else []
+        errors = {name: ["This field cannot be set here."] for name in unknown}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            errors = {**exc.detail, **errors}
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+
+class PermitCreateSerializer(StrictSerializer):
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all())
+    permit_type = serializers.PrimaryKeyRelatedField(queryset=PermitType.objects.all())
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
+    location = serializers.CharField(max_length=200)
+    planned_start_time = serializers.DateTimeField()
+    planned_end_time = serializers.DateTimeField()
+
+
+class PermitUpdateSerializer(StrictSerializer):
+    """Every field optional (PATCH); the project of a permit never changes."""
+
+    permit_type = serializers.PrimaryKeyRelatedField(queryset=PermitType.objects.all(), required=False)
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(max_length=5000, allow_blank=True, required=False)
+    location = serializers.CharField(max_length=200, required=False)
+    planned_start_time = serializers.DateTimeField(required=False)
+    planned_end_time = serializers.DateTimeField(required=False)
+
+
+class PermitFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=PermitStatus.choices, required=False)
+    permit_type = serializers.IntegerField(min_value=1, required=False)
+    project = serializers.IntegerField(min_value=1, required=False)
+    mine = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Only permits I created or am the verifier or approver of.",
+    )
+
+
+class ProjectFilterSerializer(serializers.Serializer):
+    project = serializers.IntegerField(min_value=1, required=False)
+
+
+def _active_user_field(help_text: str, **kwargs) -> serializers.PrimaryKeyRelatedField:
+    return serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), help_text=help_text, **kwargs
+    )
+
+
+class AssignVerifierSerializer(StrictSerializer):
+    verifier_id = _active_user_field("An eligible verifier (see verifier-candidates).", source="verifier")
+
+
+class AssignApproverSerializer(StrictSerializer):
+    approver_id = _active_user_field("An eligible approver (see approver-candidates).", source="approver")
+
+
+class DecisionSerializer(StrictSerializer):
+    """Validates to the service's arguments: {"approve": bool, "comments": str}."""
+
+    action = serializers.ChoiceField(choices=["approve", "reject"])
+    comments = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="",
+                                     help_text="Required when rejecting.")
+
+    def validate(self, attrs):
+        attrs["approve"] = attrs.pop("action") == "approve"
+        return attrs
+
+
+class VerifySerializer(DecisionSerializer):
+    approver_id = _active_user_field(
+        "Approve only: the approver to assign (see approver-candidates).",
+        source="approver", required=False, allow_null=True,
+    )
+
+    def validate(self, attrs):
+        if attrs["action"] == "reject" and attrs.get("approver") is not None:
+            raise serializers.ValidationError({"approver_id": ["Choose an approver only when approving."]})
+        return super().validate(attrs)
+
+
+class CommentSerializer(StrictSerializer):
+    comment = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
+
+
+class EmptySerializer(StrictSerializer):
+    pass
+
+
+class IsolationAssignSerializer(StrictSerializer):
+    point_id = serializers.PrimaryKeyRelatedField(queryset=IsolationPoint.objects.all())
+    required = serializers.BooleanField(required=False, default=True)
+
+
+class IsolationUpdateSerializer(StrictSerializer):
+    lock_ids = serializers.ListField(
+        child=serializers.CharField(max_length=50), max_length=100, required=False, default=list,
+        help_text="Isolate only: the ids of the locks applied.",
+    )
+    notes = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
+
+
+class CloseoutItemChangeSerializer(StrictSerializer):
+    done = serializers.BooleanField(required=False)
+    remarks = serializers.CharField(max_length=1000, allow_blank=True, required=False)
+
+
+class CloseoutUpdateSerializer(StrictSerializer):
+    items = serializers.DictField(child=CloseoutItemChangeSerializer(), required=False, default=dict,
+                                  help_text="Checklist changes by item key.")
+    remarks = serializers.CharField(max_length=5000, allow_blank=True, required=False)

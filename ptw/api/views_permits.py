@@ -1,0 +1,108 @@
+"""Permits: list, create, read, edit while draft, who may review them, and their timeline."""
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.selectors import eligible_reviewers
+from ptw.permits import create_permit, update_permit
+from ptw.selectors import permit_get_for_user, permits_visible_to
+
+from .serializers import PermitDetailSerializer, PermitSerializer, TimelineEntrySerializer, UserSummarySerializer
+from .serializers_errors import FIELD_ERRORS, PERMIT_READ_ERRORS, PERMIT_WRITE_ERRORS, READ_ERRORS
+from .serializers_input import PermitCreateSerializer, PermitFilterSerializer, PermitUpdateSerializer
+from .views_base import parse, permit_response
+
+TAGS = ["permits"]
+
+
+class PermitListView(generics.ListAPIView):
+    serializer_class = PermitSerializer
+
+    def get_queryset(self):
+        filters = parse(PermitFilterSerializer, self.request.query_params)
+        user = self.request.user
+        permits = permits_visible_to(user)
+        for name in ("status", "permit_type", "project"):
+            if name in filters:
+                permits = permits.filter(**{name: filters[name]})
+        if filters["mine"]:
+            permits = permits.filter(Q(created_by=user) | Q(verifier=user) | Q(approver=user))
+        return permits.order_by("-created_at", "-id")
+
+    @extend_schema(tags=TAGS, summary="Permits of my projects", parameters=[PermitFilterSerializer],
+                   responses={200: PermitSerializer(many=True), 400: FIELD_ERRORS, **READ_ERRORS})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(tags=TAGS, summary="Create a draft permit", request=PermitCreateSerializer,
+                   responses={201: PermitDetailSerializer, 400: FIELD_ERRORS, **READ_ERRORS})
+    def post(self, request):
+        permit = create_permit(by=request.user, **parse(PermitCreateSerializer, request.data))
+        return permit_response(request, permit.pk, code=status.HTTP_201_CREATED)
+
+
+class PermitDetailView(APIView):
+    @extend_schema(tags=TAGS, summary="A permit, with the actions I may take on it",
+                   responses={200: PermitDetailSerializer, **PERMIT_READ_ERRORS})
+    def get(self, request, pk: int):
+        return permit_response(request, pk)
+
+    @extend_schema(tags=TAGS, summary="Edit a draft permit (its creator only)", request=PermitUpdateSerializer,
+                   responses={200: PermitDetailSerializer, **PERMIT_WRITE_ERRORS})
+    def patch(self, request, pk: int):
+        permit = permit_get_for_user(request.user, pk)
+        update_permit(permit=permit, by=request.user, **parse(PermitUpdateSerializer, request.data))
+        return permit_response(request, pk)
+
+
+class ReviewerCandidatesView(APIView):
+    """Users eligible as verifier or approver: EPC or client members (a client picks clients), not the creator."""
+
+    role = ""
+
+    def get(self, request, pk: int):
+        permit = permit_get_for_user(request.user, pk)
+        # The creator chooses the verifier; the verifier (or whoever assigns) chooses the approver.
+        chooser = permit.created_by if self.role == "verifier" else request.user
+        users = eligible_reviewers(project_id=permit.project_id, chooser=chooser,
+                                   exclude_ids=[permit.created_by_id])
+        return Response(UserSummarySerializer(users, many=True).data)
+
+
+@extend_schema(tags=TAGS, summary="Who may be this permit's verifier",
+               responses={200: UserSummarySerializer(many=True), **PERMIT_READ_ERRORS})
+class VerifierCandidatesView(ReviewerCandidatesView):
+    role = "verifier"
+
+
+@extend_schema(tags=TAGS, summary="Who I may pick as this permit's approver",
+               responses={200: UserSummarySerializer(many=True), **PERMIT_READ_ERRORS})
+class ApproverCandidatesView(ReviewerCandidatesView):
+    role = "approver"
+
+
+def timeline_entries(permit) -> list[dict]:
+    """Audit events and escalation levels reached, oldest first."""
+    events = [
+        {"kind": "event", "time": event.created_at, "actor": event.actor_name, "action": event.action,
+         "from_status": event.from_status, "to_status": event.to_status, "comment": event.comment,
+         "level": None, "event_type": None, "recipient_ids": []}
+        for event in permit.events.select_related("actor")
+    ]
+    escalations = [
+        {"kind": "escalation", "time": record.reached_at, "actor": "system", "action": record.event_type,
+         "from_status": "", "to_status": "", "comment": f"{record.step.name} pending {record.pending_hours} h",
+         "level": record.level, "event_type": record.event_type, "recipient_ids": record.recipient_ids}
+        for record in permit.escalations.select_related("step")
+    ]
+    return sorted(events + escalations, key=lambda entry: entry["time"])
+
+
+class PermitTimelineView(APIView):
+    @extend_schema(tags=TAGS, summary="Audit events and escalations of a permit, oldest first",
+                   responses={200: TimelineEntrySerializer(many=True), **PERMIT_READ_ERRORS})
+    def get(self, request, pk: int):
+        permit = permit_get_for_user(request.user, pk)
+        return Response(TimelineEntrySerializer(timeline_entries(permit), many=True).data)
