@@ -1,0 +1,103 @@
+"""Fixtures for the API tests: logged-in clients, and permits brought to any status by the services."""
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from ptw import workflow
+from ptw.models import Permit, PermitStatus, PermitType
+from ptw.permits import create_permit
+
+S = PermitStatus
+API = "/api/v1/ptw"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Factories hash a password for every user; the real hasher costs ~0.3 s each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def permit_url(permit: Permit, suffix: str = "") -> str:
+    return f"{API}/permits/{permit.pk}/{suffix}"
+
+
+@pytest.fixture
+def client_for() -> Callable[..., APIClient]:
+    """client_for(user) → an API client logged in as that user."""
+
+    def make(user) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def start_time() -> datetime:
+    return timezone.now() + timedelta(hours=1)
+
+
+@pytest.fixture
+def draft(project, creator, permit_type, start_time) -> Callable[..., Permit]:
+    """draft(**overrides) → a draft permit of `creator` in `project`, created by the service."""
+
+    def make(**overrides) -> Permit:
+        fields = dict(by=creator, project=project, permit_type=permit_type, title="Replace valve V-101",
+                      location="Unit 3", planned_start_time=start_time,
+                      planned_end_time=start_time + timedelta(hours=8))
+        fields.update(overrides)
+        return create_permit(**fields)
+
+    return make
+
+
+@pytest.fixture
+def permit_in(draft, creator, verifier, approver) -> Callable[..., Permit]:
+    """permit_in(status) → a permit walked to `status` by the right people, through the services."""
+
+    def walk(status: str, **overrides) -> Permit:
+        permit = draft(**overrides)
+        if status == S.DRAFT:
+            return permit
+        if status == S.CANCELLED:
+            workflow.cancel_permit(permit=permit, by=creator, comment="not needed")
+            return permit
+        workflow.initiate_workflow(permit=permit, by=creator)
+        workflow.assign_verifier(permit=permit, by=creator, verifier=verifier)
+        if status == S.SUBMITTED:
+            return permit
+        if status == S.REJECTED:
+            workflow.verify_permit(permit=permit, by=verifier, approve=False, comments="no gas test")
+            return permit
+        workflow.verify_permit(permit=permit, by=verifier, approve=True, approver=approver)
+        if status == S.UNDER_REVIEW:
+            return permit
+        workflow.approve_permit(permit=permit, by=approver, approve=True)
+        if status == S.APPROVED:
+            return permit
+        if status == S.EXPIRED:
+            workflow.expire_permit(permit=permit, now=permit.planned_end_time + timedelta(minutes=1))
+            return permit
+        workflow.activate_permit(permit=permit, by=creator)
+        if status == S.SUSPENDED:
+            workflow.suspend_permit(permit=permit, by=creator, comment="gas alarm")
+        elif status == S.COMPLETED:
+            workflow.complete_permit(permit=permit, by=creator)
+        return permit
+
+    return walk
+
+
+@pytest.fixture
+def gated_type(db) -> PermitType:
+    """A type that needs verified isolation to start and a closed-out checklist to finish."""
+    from ptw.tests.factories import CloseoutTemplateFactory, PermitTypeFactory
+
+    permit_type = PermitTypeFactory(name="Electrical work", category="electrical",
+                                    requires_structured_isolation=True, requires_closeout=True)
+    CloseoutTemplateFactory(permit_type=permit_type)
+    return permit_type
