@@ -21,6 +21,11 @@ def subscribe(publisher: Publisher) -> None:
         _publishers.append(publisher)
 
 
+def unsubscribe(publisher: Publisher) -> None:
+    if publisher in _publishers:
+        _publishers.remove(publisher)
+
+
 def publish_after_commit(created: Sequence[tuple[int, int]]) -> None:
     if not created:
         return

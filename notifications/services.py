@@ -40,6 +40,9 @@ def notify_many(items: Sequence[NewNotification], *, now: datetime | None = None
     concurrent writers can never create two. Live delivery is published after commit.
     """
     now = now or timezone.now()
+    # One global order of rows: two concurrent batches overlapping in reverse order would
+    # otherwise wait on each other's conflicting rows (a deadlock on PostgreSQL).
+    items = sorted(items, key=lambda item: (item.recipient_id, item.dedupe_key))
     created: list[tuple[int, int]] = []
     for start in range(0, len(items), _CHUNK):
         created += _insert_chunk(items[start:start + _CHUNK], now)
