@@ -101,3 +101,45 @@ def gated_type(db) -> PermitType:
                                     requires_structured_isolation=True, requires_closeout=True)
     CloseoutTemplateFactory(permit_type=permit_type)
     return permit_type
+
+
+# --- Escalation engine and scheduled jobs (ptw/jobs) ---
+
+@pytest.fixture
+def escalations_on(settings):
+    settings.ESCALATIONS_ENABLED = True
+    settings.NOTIFICATIONS_ENABLED = True
+    return settings
+
+
+@pytest.fixture
+def seed_due_steps(project, creator, verifier, permit_type) -> Callable[..., list[int]]:
+    """seed_due_steps(n, pending_since=, now=) → ids of n submitted permits, each with a
+    verification step assigned to `verifier`, pending since `pending_since` and due at `now`.
+
+    Written with bulk inserts: the sweeps' scale tests need thousands of rows quickly.
+    """
+    from ptw.models import StepId, StepStatus, WorkflowInstance, WorkflowStep
+
+    def seed(n: int, *, pending_since: datetime, now: datetime, live_until: datetime | None = None,
+             status: str = S.SUBMITTED) -> list[int]:
+        end = live_until or now + timedelta(hours=8)
+        first = Permit.objects.count()
+        permits = Permit.objects.bulk_create([
+            Permit(permit_type=permit_type, project=project, title=f"Bulk job {i}", location="Unit 9",
+                   planned_start_time=end - timedelta(hours=10), planned_end_time=end, status=status,
+                   created_by=creator, verifier=verifier, permit_number=f"PTW-BULK-{first + i:07d}")
+            for i in range(n)
+        ])
+        if status in (S.SUBMITTED, S.UNDER_REVIEW):
+            instances = WorkflowInstance.objects.bulk_create(
+                [WorkflowInstance(permit=permit, started_at=pending_since) for permit in permits])
+            WorkflowStep.objects.bulk_create([
+                WorkflowStep(instance=instance, step_id=StepId.VERIFICATION, name="Verification",
+                             role="verifier", order=1, status=StepStatus.PENDING, assignee=verifier,
+                             pending_since=pending_since, next_check_at=now)
+                for instance in instances
+            ])
+        return [permit.pk for permit in permits]
+
+    return seed

@@ -1,0 +1,221 @@
+"""The overdue sweep: pending workflow steps past their levels (DESIGN.md, "Escalation semantics").
+
+A step's time limit is its active EscalationRule's, else PTW_DEFAULT_ESCALATION_HOURS. Each
+EscalationLevel is a multiple of that limit and an audience: "assignee" (the step's assignee,
+or the permit's creator while nobody is assigned: they must assign someone) or "escalation"
+(the rule's escalate_to_role holders in the project, else its Grade A/B admins; never the
+person already told as assignee). Every level reached is notified at most once per local day
+of the project per step, and recorded once per day in EscalationRecord.
+"""
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import ADMIN_GRADES, Membership
+from ..models import EscalationLevel, EscalationRecord, EscalationRule, StepStatus, WorkflowStep
+from ..models.escalation import EscalationAudience
+from ..notification_utils import PermitNotice, create_ptw_notifications
+from .runs import JobReport, claimable, insert_ignore, record_job_run, set_column_by_id, sweep_in_batches
+
+JOB = "check_overdue_workflow_tasks"
+
+
+def check_overdue_workflow_tasks(*, now: datetime | None = None) -> JobReport:
+    """Notify and record the levels reached by pending steps that are due; return the report.
+
+    1. Nothing happens while ESCALATIONS_ENABLED is off (the run is still recorded).
+    2. Claim due steps (`next_check_at <= now`, partial index `workflowstep_due`) in batches.
+    3. For each step: its limit (rule or default), the levels reached, their recipients.
+    4. Write the batch's notifications and escalation records with insert-ignore, and move
+       each step's `next_check_at` on to its next level or the project's next local midnight.
+    """
+    now = now or timezone.now()
+    with record_job_run(JOB, now=now) as report:
+        if not settings.ESCALATIONS_ENABLED:
+            report.add({"disabled": 1})
+            return report
+        levels = list(EscalationLevel.objects.filter(is_active=True).order_by("multiplier", "level"))
+        sweep_in_batches(
+            report,
+            claim=lambda size, exclude, after, only=None: _claim_due_steps(now, size, exclude, only),
+            process=lambda steps: _escalate(steps, levels=levels, now=now),
+            describe=lambda step: f"step {step.pk} of permit {step.instance.permit_id}",
+        )
+    return report
+
+
+def _claim_due_steps(now: datetime, size: int, exclude: set[int], only: int | None) -> list[WorkflowStep]:
+    # Rows leave the due set as they are processed (next_check_at moves on): no keyset needed.
+    due = WorkflowStep.objects.filter(status=StepStatus.PENDING, next_check_at__lte=now)
+    if only is not None:
+        due = due.filter(pk=only)
+    if exclude:
+        due = due.exclude(pk__in=exclude)
+    due = due.select_related(
+        "assignee", "instance__permit__project", "instance__permit__permit_type",
+        "instance__permit__created_by",
+    ).order_by("next_check_at", "pk")
+    return list(claimable(due)[:size])
+
+
+@dataclass
+class _Plan:
+    step: WorkflowStep
+    limit_hours: Decimal
+    pending: timedelta
+    reached: list[EscalationLevel]
+    next_check_at: datetime | None
+    recipients: dict[int, list[int]] = field(default_factory=dict)  # level → user ids
+
+
+def _escalate(steps: list[WorkflowStep], *, levels: list[EscalationLevel], now: datetime) -> dict[str, int]:
+    # Rules are read after the claim, in the same transaction: a rule saved meanwhile either
+    # is seen here or reschedules these steps (its UPDATE waits for our row locks).
+    rules = _active_rules(steps)
+    plans = [_plan(step, rules, levels, now) for step in steps]
+    escalation_recipients = _escalation_recipients(
+        [(plan.step, rules.get(_rule_key(plan.step))) for plan in plans
+         if any(level.audience == EscalationAudience.ESCALATION for level in plan.reached)]
+    )
+    events, records = [], []
+    for plan in plans:
+        for level in plan.reached:
+            recipient_ids = _recipients(plan, level, rules, escalation_recipients)
+            plan.recipients[level.level] = recipient_ids
+            events += [_event(plan, level, user_id) for user_id in recipient_ids]
+            records.append(_record(plan, level, recipient_ids, now))
+    created = create_ptw_notifications(events, now=now)
+    recorded = insert_ignore(EscalationRecord, records, unique=("step", "level", "local_date"))
+    set_column_by_id(WorkflowStep, "next_check_at", {plan.step.pk: plan.next_check_at for plan in plans})
+    return {"steps": len(steps), "notifications": len(created), "records": recorded}
+
+
+def _rule_key(step: WorkflowStep) -> tuple[int, str]:
+    return step.instance.permit.permit_type_id, step.step_id
+
+
+def _active_rules(steps: list[WorkflowStep]) -> dict[tuple[int, str], EscalationRule]:
+    type_ids = {step.instance.permit.permit_type_id for step in steps}
+    rules = EscalationRule.objects.filter(is_active=True, permit_type_id__in=type_ids)
+    return {(rule.permit_type_id, rule.step_name): rule for rule in rules}
+
+
+def _plan(step: WorkflowStep, rules: dict, levels: list[EscalationLevel], now: datetime) -> _Plan:
+    rule = rules.get(_rule_key(step))
+    if step.pending_since is None:  # not anybody's task yet: nothing can become overdue
+        return _Plan(step, Decimal(0), timedelta(0), [], None)
+    limit = Decimal(rule.time_limit_hours) if rule else Decimal(str(settings.PTW_DEFAULT_ESCALATION_HOURS))
+    pending = now - step.pending_since
+    thresholds = [(level, timedelta(hours=float(limit * level.multiplier))) for level in levels]
+    reached = [level for level, after in thresholds if pending >= after]
+    upcoming = [step.pending_since + after for _, after in thresholds if pending < after]
+    if reached:  # reached levels repeat on the project's next local day
+        upcoming.append(next_local_midnight(now, _project_tz(step)))
+    return _Plan(step, limit, pending, reached, min(upcoming, default=None))
+
+
+def _project_tz(step: WorkflowStep) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(step.instance.permit.project.time_zone or settings.TIME_ZONE)
+
+
+def next_local_midnight(now: datetime, tz: zoneinfo.ZoneInfo) -> datetime:
+    """The first instant of the day after `now`'s local date in `tz`, in UTC."""
+    tomorrow = timezone.localtime(now, tz).date() + timedelta(days=1)
+    return datetime.combine(tomorrow, time.min, tzinfo=tz).astimezone(UTC)
+
+
+def _escalation_recipients(pairs: list[tuple[WorkflowStep, EscalationRule | None]]) -> dict[tuple[int, str], list[int]]:
+    """{(project id, role or ""): user ids} for the projects and roles of the steps escalating.
+
+    One query for the whole batch: Grade A/B admins and holders of the rules' roles.
+    """
+    if not pairs:
+        return {}
+    project_ids = {step.instance.permit.project_id for step, _ in pairs}
+    roles = {rule.escalate_to_role for _, rule in pairs if rule and rule.escalate_to_role}
+    members = (
+        Membership.objects.filter(project_id__in=project_ids, is_active=True, user__is_active=True)
+        .filter(Q(grade__in=ADMIN_GRADES) | Q(roles__name__in=roles))
+        .values_list("project_id", "user_id", "grade", "roles__name")
+        .order_by("user_id")
+    )
+    found: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for project_id, user_id, grade, role in members:
+        keys = ([(project_id, "")] if grade in ADMIN_GRADES else []) + ([(project_id, role)] if role in roles else [])
+        for key in keys:
+            if user_id not in found[key]:
+                found[key].append(user_id)
+    return found
+
+
+def _recipients(plan: _Plan, level: EscalationLevel, rules: dict, escalation_recipients: dict) -> list[int]:
+    step, permit = plan.step, plan.step.instance.permit
+    holder = step.assignee_id or permit.created_by_id
+    if level.audience == EscalationAudience.ASSIGNEE:
+        return [holder]
+    if level.audience != EscalationAudience.ESCALATION:
+        raise ValueError(f"Escalation level {level.level} has an unknown audience '{level.audience}'.")
+    rule = rules.get(_rule_key(step))
+    role = rule.escalate_to_role if rule else ""
+    users = escalation_recipients.get((permit.project_id, role), []) if role else []
+    users = users or escalation_recipients.get((permit.project_id, ""), [])
+    return [user_id for user_id in users if user_id != holder]  # never the assignee twice
+
+
+def _event(plan: _Plan, level: EscalationLevel, user_id: int) -> PermitNotice:
+    step, permit = plan.step, plan.step.instance.permit
+    return PermitNotice(
+        user_id, level.event_type, permit, message=_message(plan, level, user_id),
+        extra_data={"step": step.step_id, "step_pk": step.pk, "level": level.level,
+                    "assignee_id": step.assignee_id, "pending_hours": _hours(plan.pending),
+                    "time_limit_hours": float(plan.limit_hours)},
+        dedupe_extra=f"step:{step.pk}:level:{level.level}",
+    )
+
+
+def _message(plan: _Plan, level: EscalationLevel, user_id: int) -> str:
+    """Which step, who holds it, for how long."""
+    step, permit = plan.step, plan.step.instance.permit
+    what = f"The {step.name.lower()} of permit {permit.permit_number} ({permit.title})"
+    how_long = f"{_duration(plan.pending)} (limit {_hours_text(plan.limit_hours)} h)"
+    if step.assignee_id is None:
+        who = "you" if user_id == permit.created_by_id else permit.created_by.display_name
+        text = f"{what} has had nobody assigned for {how_long}: {who} must assign someone."
+    else:
+        who = "you" if user_id == step.assignee_id else step.assignee.display_name
+        text = f"{what} has been pending with {who} for {how_long}."
+    if level.audience == EscalationAudience.ESCALATION:
+        text += " It has been escalated to you."
+    return text
+
+
+def _record(plan: _Plan, level: EscalationLevel, recipient_ids: list[int], now: datetime) -> dict:
+    step = plan.step
+    return {
+        "permit": step.instance.permit_id, "step": step.pk, "level": level.level,
+        "event_type": level.event_type, "reached_at": now,
+        "local_date": timezone.localtime(now, _project_tz(step)).date(),
+        "pending_hours": Decimal(str(_hours(plan.pending))), "recipient_ids": recipient_ids,
+    }
+
+
+def _hours(delta: timedelta) -> float:
+    return round(delta.total_seconds() / 3600, 2)
+
+
+def _hours_text(hours: Decimal) -> str:
+    return f"{hours.normalize():f}"
+
+
+def _duration(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    text = f"{hours} h {minutes:02d} min"
+    return f"{days} d {text}" if days else text

@@ -1,0 +1,65 @@
+"""python manage.py ptw_check_escalations [--all] [--loop SECONDS]
+
+Runs the overdue check (or every job with --all) once, printing each job's counts, and exits
+non-zero if a job failed, so cron notices. With --loop it runs them again every SECONDS until
+SIGTERM or SIGINT (deployments without Celery, and `make run`).
+"""
+import signal
+import threading
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections
+
+from ptw.escalation import JOBS, run_job
+
+DEFAULT_JOB = "check_overdue_workflow_tasks"
+
+
+class Command(BaseCommand):
+    help = "Run the PTW escalation check (or, with --all, every scheduled PTW job), once or in a loop."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--all", action="store_true", help="Run every job: " + ", ".join(JOBS) + ".")
+        parser.add_argument("--loop", type=float, metavar="SECONDS",
+                            help="Keep running, starting a round every SECONDS, until SIGTERM/SIGINT.")
+
+    def handle(self, *args, **options):
+        names = list(JOBS) if options["all"] else [DEFAULT_JOB]
+        if options["loop"] is None:
+            if not self.run_round(names):
+                raise CommandError("a job failed (see its errors above and its JobRun)")
+            return
+        self.loop(names, max(options["loop"], 1.0))
+
+    def loop(self, names: list[str], interval: float) -> None:
+        stop = threading.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+        self.stdout.write(f"Running {', '.join(names)} every {interval:g} s; SIGTERM or Ctrl-C stops.")
+        while not stop.is_set():
+            started = time.monotonic()
+            self.run_round(names)
+            stop.wait(max(0.0, interval - (time.monotonic() - started)))
+        self.stdout.write("Stopped.")
+
+    def run_round(self, names: list[str]) -> bool:
+        """Run each job once; True when all succeeded. A job that raises doesn't stop the others."""
+        ok = True
+        for name in names:
+            close_old_connections()
+            try:
+                report = run_job(name)
+            except Exception as error:  # recorded in its JobRun; the loop carries on
+                self.stderr.write(f"{name}: FAILED {type(error).__name__}: {error}")
+                ok = False
+                continue
+            counts = " ".join(f"{key}={value}" for key, value in sorted(report.counts.items())) or "nothing due"
+            if report.ok:
+                self.stdout.write(f"{name}: ok {counts}")
+            else:
+                ok = False
+                self.stderr.write(f"{name}: FAILED {counts}")
+                for error in report.errors:
+                    self.stderr.write(f"  {error}")
+        return ok
