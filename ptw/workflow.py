@@ -143,9 +143,10 @@ def initiate_workflow(*, permit: Permit, by: User, now: datetime | None = None) 
     WorkflowStep.objects.filter(instance__permit=permit, step_id=StepId.APPROVAL).delete()
     step = _open_step(permit, StepId.VERIFICATION, now=now)
     notes.notify_permit_submitted(permit, now=now)
-    verifier = _default_verifier(permit, by)
+    # The creator chooses the verifier (as in assign_verifier), even when a Grade A admin submits.
+    verifier = _default_verifier(permit, permit.created_by)
     if verifier is not None:
-        _assign(permit, step, by=by, assignee=verifier, chooser=by, field="verifier", now=now)
+        _assign(permit, step, by=by, assignee=verifier, chooser=permit.created_by, field="verifier", now=now)
         notes.notify_verifier_assigned(permit, verifier.pk, sender_id=by.pk, now=now)
     return permit
 
