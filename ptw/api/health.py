@@ -1,11 +1,70 @@
-"""GET /api/v1/ptw/health/ — filled in by the escalation engine (job run freshness)."""
+"""GET /api/v1/ptw/health/ — is each scheduled PTW job running? (DESIGN.md, "Every job run is recorded")
+
+Public on purpose, like a load balancer's or uptime monitor's probe: it shows job names and
+times only, never errors or data. 200 when every job succeeded within twice its schedule,
+503 when one is older or has never succeeded.
+"""
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..escalation import JOBS
+from ..models import JobRun
+
+
+class JobHealthSerializer(serializers.Serializer):
+    job = serializers.CharField(help_text="Job (and Celery task) name, e.g. check_overdue_workflow_tasks.")
+    schedule_seconds = serializers.IntegerField(help_text="How often the job is scheduled.")
+    max_age_seconds = serializers.IntegerField(help_text="Twice the schedule: older than this is stale.")
+    last_success_at = serializers.DateTimeField(allow_null=True, help_text="Start of the last successful run.")
+    last_run_at = serializers.DateTimeField(allow_null=True, help_text="Start of the last run, whatever its outcome.")
+    last_run_state = serializers.ChoiceField(choices=["ok", "failed", "running", "never"])
+    stale = serializers.BooleanField()
+
+
+class HealthSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["ok", "stale"])
+    checked_at = serializers.DateTimeField()
+    jobs = JobHealthSerializer(many=True)
+
 
 class HealthView(APIView):
     permission_classes = [AllowAny]
+    authentication_classes: list = []
 
+    @extend_schema(
+        operation_id="ptw_health",
+        summary="Scheduled job freshness",
+        description=(
+            "Each PTW job's last success. 503 when a job's last success is older than twice its "
+            "schedule (hourly jobs: 2 h, the 4-hourly closeout/isolation check: 8 h, the weekly "
+            "cleanup: 14 days) or it never succeeded. No authentication."
+        ),
+        responses={200: HealthSerializer, 503: OpenApiResponse(HealthSerializer, description="A job is stale.")},
+        tags=["health"],
+    )
     def get(self, request):
-        return Response({"detail": "not implemented yet"}, status=501)
+        now = timezone.now()
+        jobs = [self._job_health(job, now) for job in JOBS.values()]
+        stale = any(job["stale"] for job in jobs)
+        body = {"status": "stale" if stale else "ok", "checked_at": now, "jobs": jobs}
+        return Response(HealthSerializer(body).data, status=503 if stale else 200)
+
+    @staticmethod
+    def _job_health(job, now) -> dict:
+        runs = JobRun.objects.filter(job=job.name).order_by("-started_at")
+        last_success = runs.filter(ok=True).values_list("started_at", flat=True).first()
+        last_run = runs.values_list("started_at", "ok").first()
+        max_age = 2 * job.every
+        return {
+            "job": job.name,
+            "schedule_seconds": int(job.every.total_seconds()),
+            "max_age_seconds": int(max_age.total_seconds()),
+            "last_success_at": last_success,
+            "last_run_at": last_run[0] if last_run else None,
+            "last_run_state": {True: "ok", False: "failed", None: "running"}[last_run[1]] if last_run else "never",
+            "stale": last_success is None or now - last_success > max_age,
+        }

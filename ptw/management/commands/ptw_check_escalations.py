@@ -33,14 +33,19 @@ class Command(BaseCommand):
         self.loop(names, max(options["loop"], 1.0))
 
     def loop(self, names: list[str], interval: float) -> None:
+        """Run rounds until a signal; a round in progress finishes first (its jobs commit per batch)."""
         stop = threading.Event()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: stop.set())
+        previous = {signum: signal.signal(signum, lambda *_: stop.set())
+                    for signum in (signal.SIGTERM, signal.SIGINT)}
         self.stdout.write(f"Running {', '.join(names)} every {interval:g} s; SIGTERM or Ctrl-C stops.")
-        while not stop.is_set():
-            started = time.monotonic()
-            self.run_round(names)
-            stop.wait(max(0.0, interval - (time.monotonic() - started)))
+        try:
+            while not stop.is_set():
+                started = time.monotonic()
+                self.run_round(names)
+                stop.wait(max(0.0, interval - (time.monotonic() - started)))
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
         self.stdout.write("Stopped.")
 
     def run_round(self, names: list[str]) -> bool:
