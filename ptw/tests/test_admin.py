@@ -5,14 +5,12 @@ import pytest
 from django.contrib import admin
 from django.contrib.admin.utils import quote
 from django.contrib.auth.models import Group
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
-from ptw.demo import seed_demo
+from ptw.tests.demo_fixture import loaded_demo  # noqa: F401 (a fixture)
 from ptw.models import (
     EscalationRecord, EscalationRule, JobRun, Permit, PermitEvent, PermitStatus, StepStatus, WorkflowStep,
 )
@@ -26,15 +24,9 @@ def _model(label: str):
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo data, plus one row of each registered model the demo does not make.
-
-    Seeded once for this module (the services make ~700 queries) inside a transaction that
-    is rolled back at the end; each test runs in a savepoint within it.
-    """
-    with django_db_blocker.unblock(), transaction.atomic():
-        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-            seed_demo()
+def demo(loaded_demo, django_db_blocker):
+    """The demo data, plus one row of each registered model the demo does not make."""
+    with django_db_blocker.unblock():
         admin_user = User.objects.get(username="admin")
         now = timezone.now()
         step = WorkflowStep.objects.filter(status=StepStatus.PENDING).select_related("instance").first()
@@ -46,8 +38,7 @@ def demo(django_db_setup, django_db_blocker):
                               counts={"overdue": 1})
         Group.objects.create(name="Site staff")
         Token.objects.create(user=admin_user)
-        yield admin_user
-        transaction.set_rollback(True)
+    return admin_user
 
 
 @pytest.fixture
