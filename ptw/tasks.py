@@ -5,7 +5,7 @@ database error (connection lost, serialisation failure, lock timeout) is always 
 Each returns its counts; per-permit failures are recorded in the job's JobRun, not raised.
 """
 from celery import shared_task
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError
 
 from . import escalation
 
@@ -19,7 +19,7 @@ RETRY = {
 
 
 def _run(name: str) -> dict:
-    close_old_connections()  # a worker outlives connections the database may have dropped
+    # (Celery's Django fix-up closes stale database connections around each task.)
     report = escalation.run_job(name)
     return {"ok": report.ok, **report.counts}
 

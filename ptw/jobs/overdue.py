@@ -9,12 +9,12 @@ of the project per step, and recorded once per day in EscalationRecord.
 """
 import zoneinfo
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import ADMIN_GRADES, Membership
@@ -51,15 +51,25 @@ def check_overdue_workflow_tasks(*, now: datetime | None = None) -> JobReport:
 
 
 def _claim_due_steps(now: datetime, size: int, exclude: set[int], only: int | None) -> list[WorkflowStep]:
-    # Rows leave the due set as they are processed (next_check_at moves on): no keyset needed.
+    """Lock up to `size` due steps, oldest due first, each with its active rule's limit and role.
+
+    The rule is read by the same statement as the claim: a rule saved meanwhile either is seen
+    here or reschedules these steps once we commit (its UPDATE waits for our row locks).
+    Rows leave the due set as they are processed (next_check_at moves on): no keyset needed.
+    """
     due = WorkflowStep.objects.filter(status=StepStatus.PENDING, next_check_at__lte=now)
     if only is not None:
         due = due.filter(pk=only)
     if exclude:
         due = due.exclude(pk__in=exclude)
+    rule = EscalationRule.objects.filter(
+        is_active=True, permit_type=OuterRef("instance__permit__permit_type"), step_name=OuterRef("step_id"))
     due = due.select_related(
         "assignee", "instance__permit__project", "instance__permit__permit_type",
         "instance__permit__created_by",
+    ).annotate(
+        rule_hours=Subquery(rule.values("time_limit_hours")[:1]),
+        rule_role=Subquery(rule.values("escalate_to_role")[:1]),
     ).order_by("next_check_at", "pk")
     return list(claimable(due)[:size])
 
@@ -71,23 +81,18 @@ class _Plan:
     pending: timedelta
     reached: list[EscalationLevel]
     next_check_at: datetime | None
-    recipients: dict[int, list[int]] = field(default_factory=dict)  # level → user ids
 
 
 def _escalate(steps: list[WorkflowStep], *, levels: list[EscalationLevel], now: datetime) -> dict[str, int]:
-    # Rules are read after the claim, in the same transaction: a rule saved meanwhile either
-    # is seen here or reschedules these steps (its UPDATE waits for our row locks).
-    rules = _active_rules(steps)
-    plans = [_plan(step, rules, levels, now) for step in steps]
-    escalation_recipients = _escalation_recipients(
-        [(plan.step, rules.get(_rule_key(plan.step))) for plan in plans
-         if any(level.audience == EscalationAudience.ESCALATION for level in plan.reached)]
-    )
+    plans = [_plan(step, levels, now) for step in steps]
+    escalation_recipients = _escalation_recipients([
+        plan.step for plan in plans
+        if any(level.audience == EscalationAudience.ESCALATION for level in plan.reached)
+    ])
     events, records = [], []
     for plan in plans:
         for level in plan.reached:
-            recipient_ids = _recipients(plan, level, rules, escalation_recipients)
-            plan.recipients[level.level] = recipient_ids
+            recipient_ids = _recipients(plan, level, escalation_recipients)
             events += [_event(plan, level, user_id) for user_id in recipient_ids]
             records.append(_record(plan, level, recipient_ids, now))
     created = create_ptw_notifications(events, now=now)
@@ -96,28 +101,18 @@ def _escalate(steps: list[WorkflowStep], *, levels: list[EscalationLevel], now: 
     return {"steps": len(steps), "notifications": len(created), "records": recorded}
 
 
-def _rule_key(step: WorkflowStep) -> tuple[int, str]:
-    return step.instance.permit.permit_type_id, step.step_id
-
-
-def _active_rules(steps: list[WorkflowStep]) -> dict[tuple[int, str], EscalationRule]:
-    type_ids = {step.instance.permit.permit_type_id for step in steps}
-    rules = EscalationRule.objects.filter(is_active=True, permit_type_id__in=type_ids)
-    return {(rule.permit_type_id, rule.step_name): rule for rule in rules}
-
-
-def _plan(step: WorkflowStep, rules: dict, levels: list[EscalationLevel], now: datetime) -> _Plan:
-    rule = rules.get(_rule_key(step))
+def _plan(step: WorkflowStep, levels: list[EscalationLevel], now: datetime) -> _Plan:
+    """The step's limit, how long it has been pending, the levels reached and its next check."""
     if step.pending_since is None:  # not anybody's task yet: nothing can become overdue
         return _Plan(step, Decimal(0), timedelta(0), [], None)
-    limit = Decimal(rule.time_limit_hours) if rule else Decimal(str(settings.PTW_DEFAULT_ESCALATION_HOURS))
+    limit = step.rule_hours if step.rule_hours is not None else Decimal(str(settings.PTW_DEFAULT_ESCALATION_HOURS))
     pending = now - step.pending_since
     thresholds = [(level, timedelta(hours=float(limit * level.multiplier))) for level in levels]
     reached = [level for level, after in thresholds if pending >= after]
     upcoming = [step.pending_since + after for _, after in thresholds if pending < after]
     if reached:  # reached levels repeat on the project's next local day
         upcoming.append(next_local_midnight(now, _project_tz(step)))
-    return _Plan(step, limit, pending, reached, min(upcoming, default=None))
+    return _Plan(step, Decimal(limit), pending, reached, min(upcoming, default=None))
 
 
 def _project_tz(step: WorkflowStep) -> zoneinfo.ZoneInfo:
@@ -130,15 +125,15 @@ def next_local_midnight(now: datetime, tz: zoneinfo.ZoneInfo) -> datetime:
     return datetime.combine(tomorrow, time.min, tzinfo=tz).astimezone(UTC)
 
 
-def _escalation_recipients(pairs: list[tuple[WorkflowStep, EscalationRule | None]]) -> dict[tuple[int, str], list[int]]:
+def _escalation_recipients(steps: list[WorkflowStep]) -> dict[tuple[int, str], list[int]]:
     """{(project id, role or ""): user ids} for the projects and roles of the steps escalating.
 
-    One query for the whole batch: Grade A/B admins and holders of the rules' roles.
+    One query for the whole batch: the projects' Grade A/B admins and holders of the rules' roles.
     """
-    if not pairs:
+    if not steps:
         return {}
-    project_ids = {step.instance.permit.project_id for step, _ in pairs}
-    roles = {rule.escalate_to_role for _, rule in pairs if rule and rule.escalate_to_role}
+    project_ids = {step.instance.permit.project_id for step in steps}
+    roles = {step.rule_role for step in steps if step.rule_role}
     members = (
         Membership.objects.filter(project_id__in=project_ids, is_active=True, user__is_active=True)
         .filter(Q(grade__in=ADMIN_GRADES) | Q(roles__name__in=roles))
@@ -154,16 +149,14 @@ def _escalation_recipients(pairs: list[tuple[WorkflowStep, EscalationRule | None
     return found
 
 
-def _recipients(plan: _Plan, level: EscalationLevel, rules: dict, escalation_recipients: dict) -> list[int]:
+def _recipients(plan: _Plan, level: EscalationLevel, escalation_recipients: dict) -> list[int]:
     step, permit = plan.step, plan.step.instance.permit
     holder = step.assignee_id or permit.created_by_id
     if level.audience == EscalationAudience.ASSIGNEE:
         return [holder]
     if level.audience != EscalationAudience.ESCALATION:
         raise ValueError(f"Escalation level {level.level} has an unknown audience '{level.audience}'.")
-    rule = rules.get(_rule_key(step))
-    role = rule.escalate_to_role if rule else ""
-    users = escalation_recipients.get((permit.project_id, role), []) if role else []
+    users = escalation_recipients.get((permit.project_id, step.rule_role), []) if step.rule_role else []
     users = users or escalation_recipients.get((permit.project_id, ""), [])
     return [user_id for user_id in users if user_id != holder]  # never the assignee twice
 

@@ -106,7 +106,20 @@ def gated_type(db) -> PermitType:
 # --- Escalation engine and scheduled jobs (ptw/jobs) ---
 
 @pytest.fixture
-def escalations_on(settings):
+def escalation_levels(db):
+    """The default levels of migration 0002 (a transactional test's flush removes migration data)."""
+    import importlib
+
+    from ptw.models import EscalationLevel
+
+    for level, multiplier, event_type, audience in importlib.import_module(
+            "ptw.migrations.0002_default_escalation_levels").LEVELS:
+        EscalationLevel.objects.get_or_create(
+            level=level, defaults={"multiplier": multiplier, "event_type": event_type, "audience": audience})
+
+
+@pytest.fixture
+def escalations_on(settings, escalation_levels):
     settings.ESCALATIONS_ENABLED = True
     settings.NOTIFICATIONS_ENABLED = True
     return settings

@@ -42,6 +42,7 @@ class Command(BaseCommand):
             while not stop.is_set():
                 started = time.monotonic()
                 self.run_round(names)
+                close_old_connections()  # a long-lived process must not keep a dropped connection
                 stop.wait(max(0.0, interval - (time.monotonic() - started)))
         finally:
             for signum, handler in previous.items():
@@ -52,7 +53,6 @@ class Command(BaseCommand):
         """Run each job once; True when all succeeded. A job that raises doesn't stop the others."""
         ok = True
         for name in names:
-            close_old_connections()
             try:
                 report = run_job(name)
             except Exception as error:  # recorded in its JobRun; the loop carries on
