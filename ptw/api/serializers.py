@@ -4,13 +4,19 @@ from rest_framework import serializers
 
 from accounts.models import Membership, Project, User
 from ptw.models import (
-    IsolationPoint, IsolationStatus, Permit, PermitCloseout, PermitIsolationPoint, PermitType,
-    StepStatus, WorkflowStep,
+    IsolationPoint, IsolationStatus, Permit, PermitCloseout, PermitIsolationPoint, PermitStatus,
+    PermitType, StepStatus, WorkflowStep,
 )
 from ptw.policy import actor_for, available_actions
 
 
-# Named schema components, so the three "status" enums don't collide in the OpenAPI schema.
+# Named schema components, so the "status" enums don't collide in the OpenAPI schema.
+@extend_schema_field({"type": "string", "enum": list(PermitStatus.values)}, component_name="PermitStatus")
+class PermitStatusField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=PermitStatus.choices, **kwargs)
+
+
 @extend_schema_field({"type": "string", "enum": list(StepStatus.values)}, component_name="StepStatus")
 class StepStatusField(serializers.CharField):
     pass
@@ -58,6 +64,7 @@ class MyProjectSerializer(serializers.ModelSerializer):
 class PermitSerializer(serializers.ModelSerializer):
     """A permit as listed: no per-user fields, so a page of them costs one query."""
 
+    status = PermitStatusField(read_only=True)
     permit_type = PermitTypeSerializer()
     project = ProjectSummarySerializer()
     created_by = UserSummarySerializer()
@@ -100,12 +107,13 @@ class WorkflowStepSerializer(serializers.ModelSerializer):
 
 
 class WorkflowStatusSerializer(serializers.Serializer):
-    status = serializers.CharField()
+    status = PermitStatusField()
     steps = WorkflowStepSerializer(many=True)
     available_actions = serializers.ListField(child=serializers.CharField())
 
 
 class PermitSummarySerializer(serializers.ModelSerializer):
+    status = PermitStatusField(read_only=True)
     permit_type = serializers.CharField(source="permit_type.name")
     project = serializers.CharField(source="project.code")
     created_by = UserSummarySerializer()

@@ -33,7 +33,6 @@ FIELD_ERRORS = OpenApiResponse(
     },
     description="Bad input: messages per field (`non_field_errors` for the body as a whole). Nothing was written.",
 )
-UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Not logged in.")
 FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Not logged in, or you may not take this action.")
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such permit in your projects.")
 CONFLICT = OpenApiResponse(

@@ -4,7 +4,9 @@ from collections.abc import Mapping
 from rest_framework import serializers
 
 from accounts.models import Project, User
-from ptw.models import IsolationPoint, PermitStatus, PermitType
+from ptw.models import IsolationPoint, PermitType
+
+from .serializers import PermitStatusField
 
 
 class StrictSerializer(serializers.Serializer):
@@ -44,7 +46,7 @@ class PermitUpdateSerializer(StrictSerializer):
 
 
 class PermitFilterSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=PermitStatus.choices, required=False)
+    status = PermitStatusField(required=False)
     permit_type = serializers.IntegerField(min_value=1, required=False)
     project = serializers.IntegerField(min_value=1, required=False)
     mine = serializers.BooleanField(
