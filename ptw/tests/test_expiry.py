@@ -2,16 +2,15 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 
 from notifications.models import Notification
-from ptw import workflow
 from ptw.closeout import update_closeout
 from ptw.escalation import (
     auto_expire_permits, check_expiring_permits, check_pending_closeout_and_isolation, cleanup_old_notifications,
 )
 from ptw.isolation import assign_isolation_point, update_isolation_point
 from ptw.models import EscalationRecord, PermitEvent, PermitStatus
-from ptw.permits import create_permit
 from ptw.tests.factories import CloseoutTemplateFactory, IsolationPointFactory, PermitTypeFactory
 
 S = PermitStatus
@@ -23,31 +22,13 @@ def at(hour, minute=0, day=0):
 
 
 @pytest.fixture
-def live_permit(project, creator, verifier, approver, permit_type):
-    """live_permit(status, end=, type=) → a permit walked to status by the services, ending at `end`."""
+def live_permit(permit_in, permit_type):
+    """live_permit(status, end=, permit_type=) → conftest's permit_in, walked at 08:00 (the start)."""
 
     def walk(status, *, end=at(17), permit_type=permit_type, start=at(8)):
-        t = start - timedelta(hours=4)
-        permit = create_permit(by=creator, project=project, permit_type=permit_type, title="Pump P-7 overhaul",
-                               location="Unit 2", planned_start_time=start, planned_end_time=end, now=t)
-        if status == S.DRAFT:
-            return permit
-        workflow.initiate_workflow(permit=permit, by=creator, now=t)
-        workflow.assign_verifier(permit=permit, by=creator, verifier=verifier, now=t)
-        if status == S.SUBMITTED:
-            return permit
-        workflow.verify_permit(permit=permit, by=verifier, approve=True, approver=approver, now=t)
-        if status == S.UNDER_REVIEW:
-            return permit
-        workflow.approve_permit(permit=permit, by=approver, approve=True, now=t)
-        if status == S.APPROVED:
-            return permit
-        workflow.activate_permit(permit=permit, by=creator, now=start)
-        if status == S.SUSPENDED:
-            workflow.suspend_permit(permit=permit, by=creator, comment="gas alarm", now=start)
-        elif status == S.COMPLETED:
-            workflow.complete_permit(permit=permit, by=creator, now=start + timedelta(hours=1))
-        return permit
+        with time_machine.travel(start, tick=False):
+            return permit_in(status, permit_type=permit_type, title="Pump P-7 overhaul",
+                             planned_start_time=start, planned_end_time=end)
 
     return walk
 
