@@ -14,7 +14,7 @@ def notifications_for(
 
     `subject` is (subject_type, subject_id), e.g. ("ptw.permit", 42).
     """
-    notifications = Notification.objects.filter(recipient=user).select_related("sender")
+    notifications = Notification.objects.filter(recipient=user).select_related("sender").defer("sender__password")
     if unread is not None:
         notifications = notifications.filter(read_at__isnull=unread)
     if notification_type:
