@@ -62,6 +62,9 @@ def update_permit(*, permit: Permit, by: User, now: datetime | None = None, **ch
         raise InvalidInput({name: ["This field cannot be changed."] for name in sorted(unknown)})
     permit.refresh_from_db(from_queryset=Permit.objects.select_for_update())
     require(actor_for(by, permit), permit, "edit")
+    changes = {name: value for name, value in changes.items() if getattr(permit, name) != value}
+    if not changes:
+        return permit  # nothing changed: no write, no audit event
     for name, value in changes.items():
         setattr(permit, name, value)
     _validate(project=permit.project, permit_type=permit.permit_type,

@@ -33,7 +33,12 @@ def permit_get_for_user(user: User, permit_id: int, *, for_update: bool = False)
 def my_pending_steps(user: User) -> QuerySet[WorkflowStep]:
     """Workflow steps waiting for this user, oldest first."""
     return (
-        WorkflowStep.objects.filter(assignee=user, status=StepStatus.PENDING)
+        WorkflowStep.objects.filter(
+            assignee=user, status=StepStatus.PENDING,
+            # a member who left the project no longer sees (or acts on) its permits
+            instance__permit__project__memberships__user=user,
+            instance__permit__project__memberships__is_active=True,
+        )
         .select_related("instance__permit__permit_type", "instance__permit__project",
                         "instance__permit__created_by")
         .order_by("pending_since", "id")

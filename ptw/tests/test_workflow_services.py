@@ -86,3 +86,23 @@ def test_an_illegal_transition_changes_nothing(project, creator, verifier, permi
     assert "it is draft; allowed next statuses: submitted, cancelled" in refused.value.message
     permit.refresh_from_db()
     assert permit.status == PermitStatus.DRAFT
+
+
+def test_a_member_who_left_the_project_has_no_tasks_there(project, creator, verifier, permit_type):
+    from accounts.models import Membership
+    from ptw.selectors import my_pending_steps
+
+    permit = _create(project, creator, permit_type)
+    workflow.initiate_workflow(permit=permit, by=creator)
+    assert my_pending_steps(verifier).count() == 1
+    Membership.objects.filter(user=verifier).update(is_active=False)
+    assert my_pending_steps(verifier).count() == 0
+
+
+def test_an_edit_that_changes_nothing_writes_no_audit_event(project, creator, permit_type):
+    from ptw.permits import update_permit
+
+    permit = _create(project, creator, permit_type)
+    before = PermitEvent.objects.filter(permit=permit).count()
+    update_permit(permit=permit, by=creator, title=permit.title)
+    assert PermitEvent.objects.filter(permit=permit).count() == before
