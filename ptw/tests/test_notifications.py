@@ -124,3 +124,85 @@ class NotificationUtilsTests(PTWNotificationTestCase):
 # test_escalation_task_creates_notification, test_escalation_idempotency,
 # test_auto_expire_permits_task — append them below this line, as TestCase methods.
 # ---------------------------------------------------------------------------------------------
+
+from datetime import UTC, datetime  # noqa: E402  (the escalation tests' imports, kept with them)
+from importlib import import_module  # noqa: E402
+from io import StringIO  # noqa: E402
+
+import time_machine  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db.models import F  # noqa: E402
+from django.test import override_settings  # noqa: E402
+
+from ptw.models import EscalationLevel, EscalationRecord, PermitEvent, WorkflowStep  # noqa: E402
+from ptw.tasks import auto_expire_permits, check_overdue_workflow_tasks  # noqa: E402
+
+
+@time_machine.travel(datetime(2026, 3, 2, 15, 0, tzinfo=UTC), tick=False)
+@override_settings(ESCALATIONS_ENABLED=True, NOTIFICATIONS_ENABLED=True)
+class EscalationTaskTests(PTWNotificationTestCase):
+    """The Celery tasks of ptw/tasks.py, run in-process (a real worker: ptw/tests/test_tasks.py)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.admin = member(cls.project, username="n_admin", company_type=CompanyType.CLIENT, grade=Grade.A)
+        for level, multiplier, event_type, audience in import_module(
+                "ptw.migrations.0002_default_escalation_levels").LEVELS:
+            EscalationLevel.objects.get_or_create(
+                level=level, defaults={"multiplier": multiplier, "event_type": event_type, "audience": audience})
+
+    def submitted(self, *, hours_ago):
+        """A permit whose verification has been pending with the verifier for `hours_ago` hours."""
+        at = timezone.now() - timedelta(hours=hours_ago)
+        permit = self.create_permit(now=at)
+        workflow.initiate_workflow(permit=permit, by=self.creator, now=at)
+        workflow.assign_verifier(permit=permit, by=self.creator, verifier=self.verifier, now=at)
+        return permit
+
+    def test_escalation_task_creates_notification(self):
+        on_time = self.submitted(hours_ago=3)
+        overdue = self.submitted(hours_ago=5)
+        escalated = self.submitted(hours_ago=9)
+
+        result = check_overdue_workflow_tasks()
+
+        self.assertTrue(result["ok"])
+        self.assertEqual(sorted(self.inbox(self.verifier, "ptw_overdue").values_list("data__permit_id", flat=True)),
+                         sorted([overdue.pk, escalated.pk]))
+        to_admin = self.inbox(self.admin, "ptw_escalated").get()
+        self.assertEqual(to_admin.data["permit_id"], escalated.pk)
+        self.assertIn("has been pending with", to_admin.message)
+        self.assertFalse(Notification.objects.filter(data__permit_id=on_time.pk,
+                                                     notification_type__in=["ptw_overdue", "ptw_escalated"]).exists())
+
+    def test_escalation_idempotency(self):
+        self.submitted(hours_ago=9)
+
+        check_overdue_workflow_tasks()
+        WorkflowStep.objects.update(next_check_at=F("pending_since"))  # make the step due again today
+        check_overdue_workflow_tasks()
+        call_command("ptw_check_escalations", stdout=StringIO())
+
+        self.assertEqual(self.inbox(self.verifier, "ptw_overdue").count(), 1)
+        self.assertEqual(self.inbox(self.admin, "ptw_escalated").count(), 1)
+        self.assertEqual(EscalationRecord.objects.count(), 2)
+
+    def test_auto_expire_permits_task(self):
+        start = timezone.now() - timedelta(hours=9)
+        permit = self.create_permit(planned_start_time=start, planned_end_time=start + timedelta(hours=8), now=start)
+        workflow.initiate_workflow(permit=permit, by=self.creator, now=start)
+        workflow.assign_verifier(permit=permit, by=self.creator, verifier=self.verifier, now=start)
+        workflow.verify_permit(permit=permit, by=self.verifier, approve=True, approver=self.approver, now=start)
+        workflow.approve_permit(permit=permit, by=self.approver, approve=True, now=start)
+        workflow.activate_permit(permit=permit, by=self.creator, now=start)
+
+        result = auto_expire_permits()
+        auto_expire_permits()  # a second run changes nothing
+
+        self.assertEqual((result["ok"], result["expired"]), (True, 1))
+        permit.refresh_from_db()
+        self.assertEqual(permit.status, "expired")
+        self.assertEqual(self.inbox(self.creator, "ptw_expired").count(), 1)
+        expiry = PermitEvent.objects.get(permit=permit, to_status="expired")
+        self.assertEqual((expiry.actor_name, expiry.from_status), ("system", "active"))
