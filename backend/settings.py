@@ -86,6 +86,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Without collectstatic (tests, a first `runserver`), serve straight from the apps' static dirs.
+WHITENOISE_USE_FINDERS = DEBUG
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -133,3 +135,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- Web pages (web app): the header's project and bell, project time zones ---
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("web.context_processors.header")
+MIDDLEWARE.append("web.middleware.project_timezone")

@@ -1,0 +1,134 @@
+"""Reads the web pages need beyond ptw.selectors and notifications.selectors."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.utils import timezone
+
+from accounts.models import Grade, Membership, Project, User
+from accounts.selectors import projects_of
+from notifications.models import Notification
+from ptw.escalation_schedule import time_limit_hours
+from ptw.notification_utils import PERMIT_SUBJECT
+from ptw.models import EscalationRecord, Permit, PermitEvent, StepStatus, WorkflowStep
+from ptw.selectors import permits_visible_to
+
+# --- Projects -------------------------------------------------------------------------------
+
+def primary_project(user: User) -> Project | None:
+    """The project shown in the header and whose time zone pages use (first by name)."""
+    return projects_of(user).order_by("name", "id").first()
+
+
+def is_rules_admin(user: User) -> bool:
+    """Escalation rules are per permit type, shared by all projects: any Grade A admin edits them."""
+    return Membership.objects.filter(user=user, is_active=True, grade=Grade.A).exists()
+
+
+# --- Notifications (the inbox's own reads are notifications.selectors) -------------------------
+
+def last_notification_id(user_id: int) -> int:
+    """Where a live stream starts: the newest id the page already knows of."""
+    return Notification.objects.filter(recipient_id=user_id).aggregate(last=Max("id"))["last"] or 0
+
+
+def notifications_after(user_id: int, after_id: int, *, limit: int = 50) -> list[Notification]:
+    """The user's notifications with id > after_id, oldest first (what a live stream sends next)."""
+    return list(
+        Notification.objects.filter(recipient_id=user_id, pk__gt=after_id).order_by("pk")[:limit]
+    )
+
+
+# --- Permits --------------------------------------------------------------------------------
+
+def permit_list(user: User, *, status: str = "", permit_type_id: int | None = None) -> QuerySet[Permit]:
+    """Visible permits, those with a workflow step waiting for this user first, newest next."""
+    my_step = WorkflowStep.objects.filter(
+        instance__permit=OuterRef("pk"), assignee=user, status=StepStatus.PENDING
+    )
+    queryset = permits_visible_to(user).annotate(is_my_task=Exists(my_step))
+    if status:
+        queryset = queryset.filter(status=status)
+    if permit_type_id:
+        queryset = queryset.filter(permit_type_id=permit_type_id)
+    return queryset.order_by("-is_my_task", "-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class StepView:
+    step: WorkflowStep
+    limit_hours: Decimal
+    pending_for: timedelta | None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.pending_for is not None and self.pending_for >= timedelta(hours=float(self.limit_hours))
+
+
+def permit_steps(permit: Permit, *, now: datetime | None = None) -> list[StepView]:
+    """The workflow steps with how long each pending one has waited and whether it is overdue."""
+    now = now or timezone.now()
+    steps = WorkflowStep.objects.filter(instance__permit=permit).select_related("assignee", "completed_by")
+    views = []
+    for step in steps.order_by("order", "id"):
+        pending = step.status == StepStatus.PENDING and step.pending_since is not None
+        views.append(StepView(
+            step=step,
+            limit_hours=time_limit_hours(permit_type_id=permit.permit_type_id, step_id=step.step_id),
+            pending_for=(now - step.pending_since) if pending else None,
+        ))
+    return views
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str  # "event", "escalation" or "notification"
+    title: str
+    detail: str = ""
+    who: str = ""
+
+
+TIMELINE_NOTIFICATIONS = 200
+
+
+def permit_timeline(permit: Permit) -> list[TimelineEntry]:
+    """Audit events, escalation levels reached and notifications sent, merged by time."""
+    entries = [
+        TimelineEntry(event.created_at, "event", _event_title(event), event.comment, event.actor_name)
+        for event in PermitEvent.objects.filter(permit=permit).select_related("actor")
+    ]
+    records = list(EscalationRecord.objects.filter(permit=permit).select_related("step"))
+    names = _user_names({uid for record in records for uid in record.recipient_ids})
+    entries += [
+        TimelineEntry(
+            record.reached_at, "escalation",
+            f"{record.step.name} step reached level {record.level} ({record.event_type})",
+            f"Pending {record.pending_hours} h",
+            ", ".join(names.get(uid, f"user {uid}") for uid in record.recipient_ids),
+        )
+        for record in records
+    ]
+    notes = list(
+        Notification.objects.filter(subject_type=PERMIT_SUBJECT, subject_id=permit.pk,
+                                    created_at__gte=permit.created_at)
+        .select_related("recipient").order_by("-created_at", "-id")[:TIMELINE_NOTIFICATIONS]
+    )
+    entries += [
+        TimelineEntry(note.created_at, "notification", note.title, note.message,
+                      f"to {note.recipient.display_name}")
+        for note in reversed(notes)
+    ]
+    return sorted(entries, key=lambda entry: entry.at)
+
+
+def _event_title(event: PermitEvent) -> str:
+    title = event.action.replace("_", " ").capitalize()
+    if event.from_status and event.to_status and event.from_status != event.to_status:
+        title += f" ({event.from_status} → {event.to_status})"
+    return title
+
+
+def _user_names(user_ids: set[int]) -> dict[int, str]:
+    return {user.pk: user.display_name for user in User.objects.filter(pk__in=user_ids)}

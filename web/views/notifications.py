@@ -1,0 +1,92 @@
+"""The bell and the inbox: reading, marking read/unread (POST), and the live stream."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from notifications import services
+from notifications.selectors import notification_get_for_user, notifications_for, unread_count
+from ptw.notification_utils import PTW_NOTIFICATION_TYPES
+
+from .. import live, selectors
+
+PAGE_SIZE = 20
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    unread_only = request.GET.get("show") == "unread"
+    notification_type = request.GET.get("type", "")
+    if notification_type not in PTW_NOTIFICATION_TYPES:
+        notification_type = ""
+    notes = notifications_for(request.user, unread=True if unread_only else None,
+                              notification_type=notification_type)
+    page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "web/inbox.html", {
+        "page": page, "unread_only": unread_only, "notification_type": notification_type,
+        "types": PTW_NOTIFICATION_TYPES,
+    })
+
+
+@login_required
+@require_POST
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark the notification read and go where it points (a page of this site)."""
+    note = services.mark_read(notification=notification_get_for_user(request.user, pk))
+    return redirect(_safe(request, note.link, default="web:inbox"))
+
+
+@login_required
+@require_POST
+def notification_mark(request: HttpRequest, pk: int, state: str) -> HttpResponse:
+    note = notification_get_for_user(request.user, pk)
+    if state == "read":
+        services.mark_read(notification=note)
+    else:
+        services.mark_unread(notification=note)
+    return redirect(_safe(request, request.POST.get("next", ""), default="web:inbox"))
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    count = services.mark_all_read(user=request.user)
+    messages.success(request, f"{count} notification{'' if count == 1 else 's'} marked read.")
+    return redirect(_safe(request, request.POST.get("next", ""), default="web:inbox"))
+
+
+@login_required
+@require_GET
+def bell_json(request: HttpRequest) -> JsonResponse:
+    """The polling fallback of the live bell: unread count and notifications after `after`."""
+    after = _int(request.GET.get("after"))
+    notes = selectors.notifications_after(request.user.pk, after)
+    return JsonResponse({
+        "unread": unread_count(request.user),
+        "notifications": [live.payload(note) for note in notes],
+    })
+
+
+@login_required
+@require_GET
+def stream(request: HttpRequest) -> HttpResponse:
+    """Server-Sent Events: new notifications and the unread count, live (see web/live.py)."""
+    after = _int(request.headers.get("Last-Event-ID") or request.GET.get("after"))
+    return live.event_stream_response(request, user=request.user, after_id=after)
+
+
+def _int(value) -> int:
+    try:
+        return max(int(value), 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _safe(request: HttpRequest, url: str, *, default: str) -> str:
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+        return url
+    return default

@@ -1,0 +1,129 @@
+"""Permit pages: the list, the create/edit form, the permit page and its actions (POST)."""
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ptw.errors import InvalidInput, PTWError
+from ptw.models import Permit, PermitCloseout
+from ptw.permits import EDITABLE_FIELDS, create_permit, update_permit
+from ptw.policy import actor_for, available_actions, require
+from ptw.selectors import permit_get_for_user
+
+from .. import selectors
+from ..actions import ACTIONS, BAR_ACTIONS, isolation_rows, make_form, offered
+from ..forms import PermitFilterForm, PermitForm, add_service_errors
+
+PAGE_SIZE = 25
+
+
+@login_required
+def permit_list(request: HttpRequest) -> HttpResponse:
+    filters = PermitFilterForm(request.GET)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    permit_type = criteria.get("permit_type")
+    permits = selectors.permit_list(request.user, status=criteria.get("status", ""),
+                                    permit_type_id=permit_type.pk if permit_type else None)
+    page = Paginator(permits, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "web/permit_list.html", {"filters": filters, "page": page})
+
+
+@login_required
+def permit_create(request: HttpRequest) -> HttpResponse:
+    form = PermitForm(request.POST or None, user=request.user, initial=_new_permit_times())
+    if form.is_valid():
+        try:
+            permit = create_permit(by=request.user, **form.cleaned_data)
+        except InvalidInput as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Permit {permit.permit_number} created as a draft.")
+            return redirect(permit)
+    return render(request, "web/permit_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _new_permit_times() -> dict:
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    return {"planned_start_time": start, "planned_end_time": start + timedelta(hours=8)}
+
+
+@login_required
+def permit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    permit = permit_get_for_user(request.user, pk)
+    try:
+        require(actor_for(request.user, permit), permit, "edit")
+    except PTWError as error:
+        messages.error(request, error.message)
+        return redirect(permit)
+    initial = {name: getattr(permit, name) for name in EDITABLE_FIELDS}
+    with timezone.override(permit.project.tzinfo):
+        form = PermitForm(request.POST or None, user=request.user, permit=permit, initial=initial)
+        if form.is_valid():
+            try:
+                update_permit(permit=permit, by=request.user, **form.cleaned_data)
+            except InvalidInput as error:
+                add_service_errors(form, error)
+            except PTWError as error:
+                messages.error(request, error.message)
+                return redirect(permit)
+            else:
+                messages.success(request, "Permit saved.")
+                return redirect(permit)
+        return render(request, "web/permit_form.html", {"form": form, "permit": permit},
+                      status=400 if form.errors else 200)
+
+
+@login_required
+def permit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, permit_get_for_user(request.user, pk))
+
+
+@login_required
+@require_POST
+def permit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Run one action through its service; a refusal is shown as the service's sentence."""
+    if action not in ACTIONS:
+        raise Http404("No such action.")
+    permit = permit_get_for_user(request.user, pk)
+    form = make_form(action, permit, request.user, request.POST)
+    try:
+        require(actor_for(request.user, permit), permit, ACTIONS[action].policy)
+        if form.is_valid():
+            ACTIONS[action].run(permit, request.user, form)
+            messages.success(request, ACTIONS[action].done)
+            return redirect(permit)
+    except InvalidInput as error:
+        add_service_errors(form, error)
+    except PTWError as error:
+        messages.error(request, error.message)
+        return redirect(permit)
+    # The service rolled back; read the permit again rather than trust the object it touched.
+    permit = permit_get_for_user(request.user, pk)
+    return _render_detail(request, permit, bound={action: form}, status=400)
+
+
+def _render_detail(request: HttpRequest, permit: Permit, *, bound: dict | None = None,
+                   status: int = 200) -> HttpResponse:
+    available = available_actions(actor_for(request.user, permit), permit)
+    keys = offered(available)
+    forms = {key: (bound or {}).get(key) or make_form(key, permit, request.user)
+             for key in keys if key != "isolation_update"}
+    context = {
+        "permit": permit,
+        "can_edit": "edit" in available,
+        "bar": [(key, ACTIONS[key], forms[key]) for key in BAR_ACTIONS if key in forms],
+        "forms": forms,
+        "actions": ACTIONS,
+        "isolation_error_form": (bound or {}).get("isolation_update"),
+        "isolation_rows": isolation_rows(permit, request.user, can_update="isolation" in available),
+        "closeout": PermitCloseout.objects.filter(permit=permit).first(),
+        "steps": selectors.permit_steps(permit),
+        "timeline": selectors.permit_timeline(permit),
+    }
+    with timezone.override(permit.project.tzinfo):
+        return render(request, "web/permit_detail.html", context, status=status)
