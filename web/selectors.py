@@ -111,8 +111,7 @@ def permit_timeline(permit: Permit) -> list[TimelineEntry]:
         for record in records
     ]
     notes = list(
-        Notification.objects.filter(subject_type=PERMIT_SUBJECT, subject_id=permit.pk,
-                                    created_at__gte=permit.created_at)
+        Notification.objects.filter(subject_type=PERMIT_SUBJECT, subject_id=permit.pk)
         .select_related("recipient").order_by("-created_at", "-id")[:TIMELINE_NOTIFICATIONS]
     )
     entries += [

@@ -17,7 +17,9 @@ from django.utils import timezone
 from accounts.models import CompanyType, Grade
 from ptw.permits import create_permit
 from ptw.tests.factories import member
-from ptw.workflow import assign_verifier, initiate_workflow
+from ptw.workflow import (
+    activate_permit, approve_permit, assign_verifier, initiate_workflow, suspend_permit, verify_permit,
+)
 
 _default_db = settings.DATABASES["default"]
 if _default_db["ENGINE"].endswith("sqlite3"):
@@ -56,6 +58,34 @@ def submitted(draft, creator, verifier, approver):
 
 
 @pytest.fixture
+def under_review(submitted, verifier, approver):
+    verify_permit(permit=submitted, by=verifier, approve=True, approver=approver)
+    submitted.refresh_from_db()
+    return submitted
+
+
+@pytest.fixture
+def approved(under_review, approver):
+    approve_permit(permit=under_review, by=approver, approve=True)
+    under_review.refresh_from_db()
+    return under_review
+
+
+@pytest.fixture
+def active(approved, creator):
+    activate_permit(permit=approved, by=creator)
+    approved.refresh_from_db()
+    return approved
+
+
+@pytest.fixture
+def suspended(active, approver):
+    suspend_permit(permit=active, by=approver, comment="Gas alarm")
+    active.refresh_from_db()
+    return active
+
+
+@pytest.fixture
 def other_project_permit(outsider, permit_type):
     """A permit in another project than the named users'."""
     from accounts.models import Project
@@ -78,3 +108,12 @@ def escalation_levels(db):
 def login(client, user):
     client.force_login(user)
     return client
+
+
+def offered_actions(response) -> set[str]:
+    """The action forms a permit page offers (ids `action-<key>`), plus "edit" for the edit link."""
+    import re
+
+    html = response.content.decode()
+    found = set(re.findall(r'id="action-([a-z_]+)"', html))
+    return found | ({"edit"} if 'id="edit-link"' in html else set())

@@ -25,7 +25,8 @@ PAGE_SIZE = 25
 @login_required
 def permit_list(request: HttpRequest) -> HttpResponse:
     filters = PermitFilterForm(request.GET)
-    criteria = filters.cleaned_data if filters.is_valid() else {}
+    filters.is_valid()  # an invalid filter is shown with its error and ignored; the valid ones apply
+    criteria = filters.cleaned_data
     permit_type = criteria.get("permit_type")
     permits = selectors.permit_list(request.user, status=criteria.get("status", ""),
                                     permit_type_id=permit_type.pk if permit_type else None)

@@ -1,0 +1,50 @@
+"""Logging in and out, the home redirect, and that every page wants a logged-in user."""
+import pytest
+
+from .conftest import login
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/dashboard/ptw/", "/dashboard/ptw/new/", "/dashboard/ptw/view/1", "/dashboard/ptw/view/1/",
+    "/dashboard/ptw/view/1/edit/", "/dashboard/ptw/escalation-rules/", "/dashboard/notifications/",
+    "/dashboard/notifications/stream/", "/dashboard/notifications/bell.json",
+]
+
+
+def test_home_redirects_to_the_permit_list(client):
+    assert client.get("/").url == "/dashboard/ptw/"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_an_anonymous_visitor_is_sent_to_the_login_page(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/?next=")
+
+
+def test_logging_in_lands_on_the_permit_list(client, creator):
+    page = client.get("/accounts/login/")
+    assert page.status_code == 200 and b'name="username"' in page.content
+    response = client.post("/accounts/login/", {"username": "creator", "password": "pass12345"})
+    assert response.url == "/dashboard/ptw/"
+
+
+def test_a_wrong_password_shows_an_error(client, creator):
+    response = client.post("/accounts/login/", {"username": "creator", "password": "nope"})
+    assert response.status_code == 200
+    assert b"Please enter a correct username and password" in response.content
+
+
+def test_logging_out_takes_a_post(client, creator):
+    login(client, creator)
+    assert client.get("/accounts/logout/").status_code == 405
+    assert client.post("/accounts/logout/").url == "/accounts/login/"
+    assert client.get("/dashboard/ptw/").status_code == 302
+
+
+def test_the_header_names_the_user_and_their_project(client, creator, project):
+    html = login(client, creator).get("/dashboard/ptw/").content.decode()
+    assert creator.display_name in html
+    assert project.name in html
+    assert 'aria-label="Notifications, 1 unread"' not in html  # nothing yet: no permit created
