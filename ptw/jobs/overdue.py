@@ -10,8 +10,9 @@ of the project per step, and recorded once per day in EscalationRecord.
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import OuterRef, Q, Subquery
@@ -78,7 +79,10 @@ _DUE_COLUMNS = (
 )
 
 
-_PERMIT_FIELDS = ["id", "permit_number", "title", "created_by_id"]
+# Model order, as Model.from_db expects of a partial row.
+_PERMIT_FIELDS = [f.attname for f in Permit._meta.concrete_fields
+                  if f.attname in {"id", "permit_number", "title", "created_by_id", "project_id", "permit_type_id"}]
+_PROJECT, _TYPE = Permit._meta.get_field("project"), Permit._meta.get_field("permit_type")
 
 
 def _claim_due_steps(now: datetime, size: int, exclude: set[int], only: int | None) -> list[DueStep]:
@@ -110,10 +114,14 @@ def _claim_due_steps(now: datetime, size: int, exclude: set[int], only: int | No
          permit_id, number, title, project_id, time_zone, type_id, type_name, creator_id,
          c_first, c_last, c_username) in rows:
         # from_db, as .only() does: the other fields are deferred, never read here
-        permit = Permit.from_db(None, _PERMIT_FIELDS, (permit_id, number, title, creator_id))
-        permit.project = projects.get(project_id) or projects.setdefault(
-            project_id, Project(pk=project_id, time_zone=time_zone))
-        permit.permit_type = types.get(type_id) or types.setdefault(type_id, PermitType(pk=type_id, name=type_name))
+        known = {"id": permit_id, "permit_number": number, "title": title, "created_by_id": creator_id,
+                 "project_id": project_id, "permit_type_id": type_id}
+        permit = Permit.from_db(None, _PERMIT_FIELDS, [known[name] for name in _PERMIT_FIELDS])
+        # shared instances, put in the related-object cache as select_related would
+        _PROJECT.set_cached_value(permit, projects.get(project_id) or projects.setdefault(
+            project_id, Project(pk=project_id, time_zone=time_zone)))
+        _TYPE.set_cached_value(permit, types.get(type_id) or types.setdefault(
+            type_id, PermitType(pk=type_id, name=type_name)))
         steps.append(DueStep(
             pk, step_id, name, assignee_id, _display_name(a_first, a_last, a_username), pending_since,
             rule_hours, rule_role, permit, _display_name(c_first, c_last, c_username),
@@ -163,12 +171,15 @@ def _plan(step: DueStep, levels: list[EscalationLevel], now: datetime) -> _Plan:
     reached = [level for level, after in thresholds if pending >= after]
     upcoming = [step.pending_since + after for _, after in thresholds if pending < after]
     if reached:  # reached levels repeat on the project's next local day
-        upcoming.append(next_local_midnight(now, _project_tz(step)))
+        upcoming.append(_local_day(now, step.permit.project.time_zone)[1])
     return _Plan(step, Decimal(limit), pending, reached, min(upcoming, default=None))
 
 
-def _project_tz(step: DueStep) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(step.permit.project.time_zone or settings.TIME_ZONE)
+@lru_cache(maxsize=256)
+def _local_day(now: datetime, time_zone: str) -> tuple[date, datetime]:
+    """`now`'s local date in the time zone and the next local midnight (cached: `now` is one per sweep)."""
+    tz = zoneinfo.ZoneInfo(time_zone or settings.TIME_ZONE)
+    return timezone.localtime(now, tz).date(), next_local_midnight(now, tz)
 
 
 def next_local_midnight(now: datetime, tz: zoneinfo.ZoneInfo) -> datetime:
@@ -245,7 +256,7 @@ def _record(plan: _Plan, level: EscalationLevel, recipient_ids: list[int], now: 
     return {
         "permit": step.permit.pk, "step": step.pk, "level": level.level,
         "event_type": level.event_type, "reached_at": now,
-        "local_date": timezone.localtime(now, _project_tz(step)).date(),
+        "local_date": _local_day(now, step.permit.project.time_zone)[0],
         "pending_hours": Decimal(str(_hours(plan.pending))), "recipient_ids": recipient_ids,
     }
 
