@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
@@ -36,6 +36,7 @@ def browser(transactional_db, live_server):
             chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             yield chromium
             chromium.close()
+            connections.close_all()  # the connection the test body opened in Playwright's context
     wait_for_streams_to_end()
 
 
