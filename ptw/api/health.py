@@ -20,8 +20,9 @@ class JobHealthSerializer(serializers.Serializer):
     schedule_seconds = serializers.IntegerField(help_text="How often the job is scheduled.")
     max_age_seconds = serializers.IntegerField(help_text="Twice the schedule: older than this is stale.")
     last_success_at = serializers.DateTimeField(allow_null=True, help_text="Start of the last successful run.")
-    last_run_at = serializers.DateTimeField(allow_null=True, help_text="Start of the last run, whatever its outcome.")
-    last_run_state = serializers.ChoiceField(choices=["ok", "failed", "running", "never"])
+    last_failure_at = serializers.DateTimeField(allow_null=True, help_text="Start of the last failed run.")
+    last_run_state = serializers.ChoiceField(
+        choices=["ok", "failed", "never"], help_text="Outcome of the latest finished run.")
     stale = serializers.BooleanField()
 
 
@@ -55,16 +56,21 @@ class HealthView(APIView):
 
     @staticmethod
     def _job_health(job, now) -> dict:
-        runs = JobRun.objects.filter(job=job.name).order_by("-started_at")
-        last_success = runs.filter(ok=True).values_list("started_at", flat=True).first()
-        last_run = runs.values_list("started_at", "ok").first()
+        # Two seeks on the (job, ok, -started_at) index, however many runs are kept.
+        runs = JobRun.objects.filter(job=job.name).order_by("-started_at").values_list("started_at", flat=True)
+        last_success = runs.filter(ok=True).first()
+        last_failure = runs.filter(ok=False).first()
         max_age = 2 * job.every
+        if last_success is None and last_failure is None:
+            state = "never"
+        else:
+            state = "failed" if last_failure and (last_success is None or last_failure > last_success) else "ok"
         return {
             "job": job.name,
             "schedule_seconds": int(job.every.total_seconds()),
             "max_age_seconds": int(max_age.total_seconds()),
             "last_success_at": last_success,
-            "last_run_at": last_run[0] if last_run else None,
-            "last_run_state": {True: "ok", False: "failed", None: "running"}[last_run[1]] if last_run else "never",
+            "last_failure_at": last_failure,
+            "last_run_state": state,
             "stale": last_success is None or now - last_success > max_age,
         }
