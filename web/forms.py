@@ -210,3 +210,4 @@ class EscalationRuleForm(forms.ModelForm):
 class NewEscalationRuleForm(EscalationRuleForm):
     class Meta(EscalationRuleForm.Meta):
         fields = ["permit_type", "step_name", *EscalationRuleForm.Meta.fields]
+        labels = {**EscalationRuleForm.Meta.labels, "permit_type": "Permit type", "step_name": "Step"}
