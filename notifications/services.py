@@ -4,8 +4,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection
 from django.utils import timezone
+
+from backend.bulk import insert_ignore
 
 from . import live
 from .models import Notification
@@ -25,11 +26,6 @@ class NewNotification:
     subject_id: int | None = None
 
 
-_COLUMNS = (
-    "recipient_id", "notification_type", "title", "message", "data", "link",
-    "sender_id", "dedupe_key", "subject_type", "subject_id", "created_at",
-)
-_FOREIGN_KEYS = {"recipient_id", "sender_id"}
 _CHUNK = 500
 
 
@@ -57,29 +53,14 @@ def notify(item: NewNotification, *, now: datetime | None = None) -> Notificatio
 
 
 def _insert_chunk(items: Sequence[NewNotification], now: datetime) -> list[tuple[int, int]]:
-    if not items:
-        return []
-    meta = Notification._meta
-    fields = [meta.get_field(name.removesuffix("_id") if name in _FOREIGN_KEYS else name) for name in _COLUMNS]
-    rows, params = [], []
-    for item in items:
-        values = (
-            item.recipient_id, item.notification_type, item.title[:200], item.message, item.data,
-            item.link, item.sender_id, item.dedupe_key, item.subject_type, item.subject_id, now,
-        )
-        for model_field, value in zip(fields, values):
-            params.append(model_field.get_db_prep_save(value, connection))
-        rows.append("(" + ", ".join(["%s"] * len(values)) + ")")
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES {', '.join(rows)} "
-        f"ON CONFLICT ({quote('recipient_id')}, {quote('dedupe_key')}) DO NOTHING "
-        f"RETURNING {quote('id')}, {quote('recipient_id')}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(row[0], row[1]) for row in cursor.fetchall()]
+    rows = [
+        {"recipient": item.recipient_id, "notification_type": item.notification_type,
+         "title": item.title[:200], "message": item.message, "data": item.data, "link": item.link,
+         "sender": item.sender_id, "dedupe_key": item.dedupe_key, "subject_type": item.subject_type,
+         "subject_id": item.subject_id, "created_at": now}
+        for item in items
+    ]
+    return insert_ignore(Notification, rows, unique=("recipient", "dedupe_key"), returning=("id", "recipient"))
 
 
 # --- The inbox owner's writes (the API and the web inbox call these) ---

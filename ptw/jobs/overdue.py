@@ -24,7 +24,9 @@ from ..models import (
 )
 from ..models.escalation import EscalationAudience
 from ..notification_utils import PermitNotice, create_ptw_notifications
-from .runs import JobReport, claimable, insert_ignore, record_job_run, set_column_by_id, sweep_in_batches
+from backend.bulk import insert_ignore, set_column_by_id
+
+from .runs import JobReport, claimable, record_job_run, sweep_in_batches
 
 JOB = "check_overdue_workflow_tasks"
 

@@ -5,11 +5,11 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from ..models import JobRun
@@ -120,57 +120,3 @@ def _redo_one_by_one(report: JobReport, rows: Sequence, *, claim: Claim, process
             logger.exception("%s: %s failed and was skipped", report.job, describe(row))
             failed.add(row.pk)
             report.fail(describe(row), error)
-
-
-def insert_ignore(model: type[models.Model], rows: Sequence[dict[str, Any]], *, unique: Sequence[str]) -> int:
-    """One INSERT … ON CONFLICT (unique) DO NOTHING for all rows; returns how many were inserted.
-
-    Written out because bulk_create splits rows into many statements on SQLite (999
-    variables) and, like any VALUES list, costs a placeholder per value; on PostgreSQL the
-    rows go as one array per column instead.
-    """
-    if not rows:
-        return 0
-    meta = model._meta
-    fields = [meta.get_field(name) for name in rows[0]]
-    db = connections[DEFAULT_DB_ALIAS]  # not the `connection` proxy: it costs an indirection per value
-    columns = [[f.get_db_prep_save(row[f.name], db) for row in rows] for f in fields]
-    quote = connection.ops.quote_name
-    target = f"{quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
-    conflict = f"ON CONFLICT ({', '.join(quote(meta.get_field(name).column) for name in unique)}) DO NOTHING"
-    if connection.vendor == "postgresql":
-        arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
-        sql, params = f"INSERT INTO {target} SELECT * FROM unnest({arrays}) {conflict}", columns
-    else:
-        placeholders = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows))
-        sql, params = f"INSERT INTO {target} VALUES {placeholders} {conflict}", [v for row in zip(*columns) for v in row]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
-
-
-def set_column_by_id(model: type[models.Model], column: str, values: dict[int, Any]) -> None:
-    """Set one column to a different value per row id, in one UPDATE."""
-    if not values:
-        return
-    meta = model._meta
-    model_field = meta.get_field(column)
-    quote = connection.ops.quote_name
-    table, col, pk = quote(meta.db_table), quote(model_field.column), quote(meta.pk.column)
-    ids = list(values)
-    db = connections[DEFAULT_DB_ALIAS]
-    prepared = [model_field.get_db_prep_save(values[i], db) for i in ids]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"UPDATE {table} SET {col} = v.value FROM unnest(%s::{meta.pk.db_type(connection)}[], "
-                f"%s::{model_field.db_type(connection)}[]) AS v(id, value) WHERE {table}.{pk} = v.id",
-                [ids, prepared],
-            )
-        else:  # SQLite ≥ 3.33 (UPDATE … FROM); VALUES columns are column1, column2
-            rows = ", ".join(["(%s, %s)"] * len(ids))
-            cursor.execute(
-                f"UPDATE {table} SET {col} = v.column2 FROM (VALUES {rows}) AS v "
-                f"WHERE {table}.{pk} = v.column1",
-                [p for pair in zip(ids, prepared) for p in pair],
-            )
