@@ -36,8 +36,9 @@ class Notification(models.Model):
             # Bell badge "count of my unread notifications" and the inbox's `unread=true` pages.
             models.Index(fields=["recipient", "-created_at", "-id"], name="notification_unread_inbox",
                          condition=Q(read_at__isnull=True)),
-            # Inbox filtered by subject: "my notifications about permit 42, newest first".
-            models.Index(fields=["recipient", "subject_type", "subject_id", "-created_at"],
+            # "Notifications about permit 42" (the permit's timeline; the inbox's `permit=` filter,
+            # then narrowed to the recipient): a permit has tens of notifications, not thousands.
+            models.Index(fields=["subject_type", "subject_id", "-created_at"],
                          name="notification_subject", condition=Q(subject_id__isnull=False)),
             # Cleanup: "notifications of type ptw_* older than T".
             models.Index(fields=["created_at"], name="notification_created"),

@@ -131,14 +131,11 @@ class Demo:
 
     def permit(self, title: str, type_name: str, *, by: str, at: datetime, start: datetime,
                hours: float, location: str, description: str = "") -> Permit:
-        permit = permits.create_permit(
+        return permits.create_permit(
             by=self.users[by], project=self.project, permit_type=self.types[type_name], title=title,
             location=location, description=description, planned_start_time=start,
             planned_end_time=start + timedelta(hours=hours), now=at,
         )
-        # created_at is auto_now_add; align it with the simulated creation time.
-        Permit.objects.filter(pk=permit.pk).update(created_at=at)
-        return permit
 
     def submit(self, permit: Permit, *, at: datetime, verifier: str = "epc_verifier") -> None:
         workflow.initiate_workflow(permit=permit, by=permit.created_by, now=at)

@@ -44,7 +44,7 @@ def create_permit(*, by: User, project: Project, permit_type: PermitType, title:
     permit = Permit.objects.create(
         project=project, permit_type=permit_type, title=title, description=description,
         location=location, planned_start_time=planned_start_time, planned_end_time=planned_end_time,
-        created_by=by,
+        created_by=by, created_at=now,
     )
     permit.permit_number = permit_number_for(permit)
     permit.save(update_fields=["permit_number"])

@@ -55,31 +55,32 @@ def actor_for(user: User, permit: Permit) -> Actor:
     return Actor(user, membership)
 
 
-def _pending_step(permit: Permit, step_id: str) -> WorkflowStep | None:
-    steps = getattr(permit, "_prefetched_steps", None)
-    if steps is None:
-        steps = list(WorkflowStep.objects.filter(instance__permit=permit))
-        permit._prefetched_steps = steps
-    return next((s for s in steps if s.step_id == step_id and s.status == StepStatus.PENDING), None)
+STEP_ACTIONS = ("verify", "approve")  # the actions only a pending step's assignee may take
 
 
-def _is_permitted(actor: Actor, permit: Permit, action: str) -> bool:
+def _pending_assignees(permit: Permit) -> dict[str, int | None]:
+    """{step_id: assignee id} of the permit's pending workflow steps (one query)."""
+    return dict(
+        WorkflowStep.objects.filter(instance__permit=permit, status=StepStatus.PENDING)
+        .values_list("step_id", "assignee_id")
+    )
+
+
+def _is_permitted(actor: Actor, permit: Permit, action: str, pending: dict[str, int | None]) -> bool:
     uid = actor.user.pk
     if actor.membership is None:
         return False
     is_creator = permit.created_by_id == uid
-    if action in ("verify", "approve") and is_creator:
+    if action in STEP_ACTIONS and is_creator:
         return False  # nobody verifies or approves their own permit, whatever their grade
     if actor.is_grade_a and action != "edit":
         return True
     if action in ("edit", "initiate", "resubmit", "assign_verifier"):
         return is_creator
     if action == "verify":
-        step = _pending_step(permit, StepId.VERIFICATION)
-        return bool(step and step.assignee_id == uid)
+        return StepId.VERIFICATION in pending and pending[StepId.VERIFICATION] == uid
     if action == "approve":
-        step = _pending_step(permit, StepId.APPROVAL)
-        return bool(step and step.assignee_id == uid)
+        return StepId.APPROVAL in pending and pending[StepId.APPROVAL] == uid
     if action == "assign_approver":
         return is_creator or permit.verifier_id == uid
     if action in ("activate", "complete", "closeout"):
@@ -106,7 +107,8 @@ def require(actor: Actor, permit: Permit, action: str) -> None:
             f"allowed next statuses: {allowed_text}.",
             current=permit.status, allowed=allowed,
         )
-    if not _is_permitted(actor, permit, action):
+    pending = _pending_assignees(permit) if action in STEP_ACTIONS else {}
+    if not _is_permitted(actor, permit, action, pending):
         raise ActionNotAllowed(
             f"You may not {ACTION_LABELS[action]} permit {permit.permit_number}."
         )
@@ -114,7 +116,8 @@ def require(actor: Actor, permit: Permit, action: str) -> None:
 
 def available_actions(actor: Actor, permit: Permit) -> list[str]:
     """The actions this user may take on this permit now (for buttons)."""
+    pending = _pending_assignees(permit)
     return [
         action for action, (statuses, _) in ACTION_STATUS.items()
-        if permit.status in statuses and _is_permitted(actor, permit, action)
+        if permit.status in statuses and _is_permitted(actor, permit, action, pending)
     ]

@@ -62,8 +62,6 @@ def log_event(permit: Permit, *, by: User | None, action: str, now: datetime, co
 def _start(permit: Permit, by: User, action: str):
     """Lock the permit row, re-read its state, check the action is allowed; return the actor."""
     permit.refresh_from_db(from_queryset=Permit.objects.select_for_update())
-    if hasattr(permit, "_prefetched_steps"):
-        del permit._prefetched_steps
     actor = actor_for(by, permit)
     require(actor, permit, action)
     return actor

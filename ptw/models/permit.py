@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from ..states import PermitStatus
 
@@ -65,7 +66,8 @@ class Permit(models.Model):
         related_name="permits_to_approve",
     )
 
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Not auto_now_add: create_permit(now=...) sets it, so controlled time covers creation too.
+    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
