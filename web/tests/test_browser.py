@@ -1,7 +1,7 @@
 """In a real browser (headless Chromium): notifications reach open pages live, within 2 s.
 
 Chromium must be installed (CI installs Debian's `chromium`); without it these tests fail,
-they do not skip. Each saves a screenshot under docs/screenshots/.
+they do not skip. Each saves a screenshot (under docs/screenshots/ with UPDATE_SCREENSHOTS=1).
 """
 import os
 import re
