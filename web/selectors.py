@@ -10,8 +10,7 @@ from accounts.models import Grade, Membership, Project, User
 from accounts.selectors import projects_of
 from notifications.models import Notification
 from ptw.escalation_schedule import time_limit_hours
-from ptw.notification_utils import PERMIT_SUBJECT
-from ptw.models import EscalationRecord, Permit, PermitEvent, StepStatus, WorkflowStep
+from ptw.models import Permit, StepStatus, WorkflowStep
 from ptw.selectors import permits_visible_to
 
 # --- Projects -------------------------------------------------------------------------------
@@ -81,53 +80,3 @@ def permit_steps(permit: Permit, *, now: datetime | None = None) -> list[StepVie
     return views
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: datetime
-    kind: str  # "event", "escalation" or "notification"
-    title: str
-    detail: str = ""
-    who: str = ""
-
-
-TIMELINE_NOTIFICATIONS = 200
-
-
-def permit_timeline(permit: Permit) -> list[TimelineEntry]:
-    """Audit events, escalation levels reached and notifications sent, merged by time."""
-    entries = [
-        TimelineEntry(event.created_at, "event", _event_title(event), event.comment, event.actor_name)
-        for event in PermitEvent.objects.filter(permit=permit).select_related("actor")
-    ]
-    records = list(EscalationRecord.objects.filter(permit=permit).select_related("step"))
-    names = _user_names({uid for record in records for uid in record.recipient_ids})
-    entries += [
-        TimelineEntry(
-            record.reached_at, "escalation",
-            f"{record.step.name} step reached level {record.level} ({record.event_type})",
-            f"Pending {record.pending_hours} h",
-            ", ".join(names.get(uid, f"user {uid}") for uid in record.recipient_ids),
-        )
-        for record in records
-    ]
-    notes = list(
-        Notification.objects.filter(subject_type=PERMIT_SUBJECT, subject_id=permit.pk)
-        .select_related("recipient").order_by("-created_at", "-id")[:TIMELINE_NOTIFICATIONS]
-    )
-    entries += [
-        TimelineEntry(note.created_at, "notification", note.title, note.message,
-                      f"to {note.recipient.display_name}")
-        for note in reversed(notes)
-    ]
-    return sorted(entries, key=lambda entry: entry.at)
-
-
-def _event_title(event: PermitEvent) -> str:
-    title = event.action.replace("_", " ").capitalize()
-    if event.from_status and event.to_status and event.from_status != event.to_status:
-        title += f" ({event.from_status} → {event.to_status})"
-    return title
-
-
-def _user_names(user_ids: set[int]) -> dict[int, str]:
-    return {user.pk: user.display_name for user in User.objects.filter(pk__in=user_ids)}

@@ -172,15 +172,16 @@ class CloseoutSerializer(serializers.ModelSerializer):
 
 
 class TimelineEntrySerializer(serializers.Serializer):
-    """An audit event (kind "event") or an escalation level reached (kind "escalation")."""
+    """An audit event, an escalation level reached, or a notification sent (ptw.timeline.TimelineEntry)."""
 
-    kind = serializers.ChoiceField(choices=["event", "escalation"])
-    time = serializers.DateTimeField()
+    kind = serializers.ChoiceField(choices=["event", "escalation", "notification"])
+    time = serializers.DateTimeField(source="at")
+    title = serializers.CharField()
     actor = serializers.CharField(help_text='Display name of who acted, or "system".')
-    action = serializers.CharField()
+    action = serializers.CharField(help_text="Audit action, or the notification/escalation type.")
     from_status = serializers.CharField(allow_blank=True)
     to_status = serializers.CharField(allow_blank=True)
-    comment = serializers.CharField(allow_blank=True)
+    comment = serializers.CharField(source="detail", allow_blank=True, help_text="Comment or message.")
     level = serializers.IntegerField(allow_null=True)
     event_type = serializers.CharField(allow_null=True)
     recipient_ids = serializers.ListField(child=serializers.IntegerField())

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from accounts.selectors import eligible_reviewers
 from ptw.permits import create_permit, update_permit
 from ptw.selectors import permit_get_for_user, permits_visible_to
+from ptw.timeline import permit_timeline
 
 from .serializers import PermitDetailSerializer, PermitSerializer, TimelineEntrySerializer, UserSummarySerializer
 from .serializers_errors import FIELD_ERRORS, PERMIT_READ_ERRORS, PERMIT_WRITE_ERRORS, READ_ERRORS
@@ -83,26 +84,9 @@ class ApproverCandidatesView(ReviewerCandidatesView):
     role = "approver"
 
 
-def timeline_entries(permit) -> list[dict]:
-    """Audit events and escalation levels reached, oldest first."""
-    events = [
-        {"kind": "event", "time": event.created_at, "actor": event.actor_name, "action": event.action,
-         "from_status": event.from_status, "to_status": event.to_status, "comment": event.comment,
-         "level": None, "event_type": None, "recipient_ids": []}
-        for event in permit.events.select_related("actor")
-    ]
-    escalations = [
-        {"kind": "escalation", "time": record.reached_at, "actor": "system", "action": record.event_type,
-         "from_status": "", "to_status": "", "comment": f"{record.step.name} pending {record.pending_hours} h",
-         "level": record.level, "event_type": record.event_type, "recipient_ids": record.recipient_ids}
-        for record in permit.escalations.select_related("step")
-    ]
-    return sorted(events + escalations, key=lambda entry: entry["time"])
-
-
 class PermitTimelineView(APIView):
-    @extend_schema(tags=TAGS, summary="Audit events and escalations of a permit, oldest first",
+    @extend_schema(tags=TAGS, summary="Audit events, escalations and notifications of a permit, oldest first",
                    responses={200: TimelineEntrySerializer(many=True), **PERMIT_READ_ERRORS})
     def get(self, request, pk: int):
         permit = permit_get_for_user(request.user, pk)
-        return Response(TimelineEntrySerializer(timeline_entries(permit), many=True).data)
+        return Response(TimelineEntrySerializer(permit_timeline(permit), many=True).data)

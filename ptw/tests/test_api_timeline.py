@@ -1,4 +1,4 @@
-"""A permit's timeline: its audit events and its escalations, in time order."""
+"""A permit's timeline: its audit events, its escalations and the notifications it caused, in time order."""
 from datetime import timedelta
 
 from ptw.models import EscalationRecord, PermitStatus
@@ -24,14 +24,18 @@ def test_the_timeline_merges_audit_events_and_escalations_by_time(client_for, pe
     response = client_for(creator).get(permit_url(permit, "timeline/"))
 
     assert response.status_code == 200
-    assert [(entry["kind"], entry["action"], entry["actor"]) for entry in response.data] == [
+    assert [entry["time"] for entry in response.data] == sorted(entry["time"] for entry in response.data)
+    notes = [entry for entry in response.data if entry["kind"] == "notification"]
+    assert ("ptw_verification", [verifier.pk]) in [(n["action"], n["recipient_ids"]) for n in notes]
+    events_and_escalations = [entry for entry in response.data if entry["kind"] != "notification"]
+    assert [(entry["kind"], entry["action"], entry["actor"]) for entry in events_and_escalations] == [
         ("event", "created", creator.display_name),
         ("event", "submitted", creator.display_name),
         ("event", "verifier_assigned", creator.display_name),
         ("escalation", "ptw_escalated", "system"),
         ("event", "rejected_at_verification", verifier.display_name),
     ]
-    escalation, rejection = response.data[3], response.data[4]
+    escalation, rejection = events_and_escalations[3], events_and_escalations[4]
     assert escalation["level"] == 2 and escalation["recipient_ids"] == [grade_a_admin.pk]
     assert (rejection["from_status"], rejection["to_status"], rejection["comment"]) == (
         "submitted", "rejected", "No plan")
@@ -42,4 +46,5 @@ def test_a_system_transition_shows_system_as_the_actor(client_for, permit_in, cr
 
     entries = client_for(creator).get(permit_url(permit, "timeline/")).data
 
-    assert (entries[-1]["action"], entries[-1]["actor"], entries[-1]["to_status"]) == ("expired", "system", "expired")
+    last_event = [entry for entry in entries if entry["kind"] == "event"][-1]
+    assert (last_event["action"], last_event["actor"], last_event["to_status"]) == ("expired", "system", "expired")

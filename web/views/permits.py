@@ -14,6 +14,7 @@ from ptw.models import Permit, PermitCloseout
 from ptw.permits import EDITABLE_FIELDS, create_permit, update_permit
 from ptw.policy import actor_for, available_actions, require
 from ptw.selectors import permit_get_for_user
+from ptw.timeline import permit_timeline
 
 from .. import selectors
 from ..actions import ACTIONS, BAR_ACTIONS, isolation_rows, make_form, offered
@@ -124,7 +125,7 @@ def _render_detail(request: HttpRequest, permit: Permit, *, bound: dict | None =
         "isolation_rows": isolation_rows(permit, request.user, can_update="isolation" in available),
         "closeout": PermitCloseout.objects.filter(permit=permit).first(),
         "steps": selectors.permit_steps(permit),
-        "timeline": selectors.permit_timeline(permit),
+        "timeline": permit_timeline(permit),
     }
     with timezone.override(permit.project.tzinfo):
         return render(request, "web/permit_detail.html", context, status=status)
