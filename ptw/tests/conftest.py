@@ -14,12 +14,6 @@ S = PermitStatus
 API = "/api/v1/ptw"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Factories hash a password for every user; the real hasher costs ~0.3 s each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def permit_url(permit: Permit, suffix: str = "") -> str:
     return f"{API}/permits/{permit.pk}/{suffix}"
 
