@@ -1,9 +1,13 @@
 """Shared fixtures: one project with named users for each part a person plays."""
+
 import pytest
 from django.db import connection
 
 from accounts.models import CompanyType, Grade
 from ptw.tests.factories import PermitTypeFactory, ProjectFactory, member
+
+# The module-scoped demo data fixture (`loaded_demo`), for the tests that read the demo.
+pytest_plugins = ["ptw.tests.demo_fixture"]
 
 
 def pytest_collection_modifyitems(config, items):

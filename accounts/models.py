@@ -1,4 +1,5 @@
 """Users, projects (sites) and project membership with company type, grade and roles."""
+
 import zoneinfo
 
 from django.contrib.auth.models import AbstractUser

@@ -1,4 +1,5 @@
 """Reads about who belongs to a project and what they may do there."""
+
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
@@ -9,11 +10,7 @@ from .models import ADMIN_GRADES, CompanyType, Grade, Membership, Project, User
 def membership_get(*, user: User, project_id: int) -> Membership | None:
     if not user.is_authenticated:
         return None
-    return (
-        Membership.objects.filter(user=user, project_id=project_id, is_active=True)
-        .select_related("project")
-        .first()
-    )
+    return Membership.objects.filter(user=user, project_id=project_id, is_active=True).select_related("project").first()
 
 
 def projects_of(user: User) -> QuerySet[Project]:
@@ -21,9 +18,7 @@ def projects_of(user: User) -> QuerySet[Project]:
 
 
 def is_grade_a_admin(*, user: User, project_id: int) -> bool:
-    return Membership.objects.filter(
-        user=user, project_id=project_id, is_active=True, grade=Grade.A
-    ).exists()
+    return Membership.objects.filter(user=user, project_id=project_id, is_active=True, grade=Grade.A).exists()
 
 
 def project_admin_ids(project_id: int) -> list[int]:

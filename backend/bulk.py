@@ -4,6 +4,7 @@ and "set one column to a different value per row". Used by the notification writ
 On PostgreSQL rows travel as one array per column (`unnest`): a statement costs a few
 parameters however many rows it carries. On SQLite, a VALUES list.
 """
+
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,11 +27,14 @@ def _insert_sql(model, fields, values, *, unique: Sequence[str], returning: Sequ
         # unnest keeps the rows' order: callers that sort rows get a deadlock-free lock order
         return f"INSERT INTO {target} SELECT * FROM unnest({arrays}) {conflict}{tail}", values
     rows = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(values[0]))
-    return f"INSERT INTO {target} VALUES {rows} {conflict}{tail}", [v for row in zip(*values) for v in row]
+    return f"INSERT INTO {target} VALUES {rows} {conflict}{tail}", [
+        v for row in zip(*values, strict=False) for v in row
+    ]
 
 
-def insert_ignore(model: type[models.Model], rows: Sequence[dict[str, Any]], *, unique: Sequence[str],
-                  returning: Sequence[str] = ()) -> list[tuple] | int:
+def insert_ignore(
+    model: type[models.Model], rows: Sequence[dict[str, Any]], *, unique: Sequence[str], returning: Sequence[str] = ()
+) -> list[tuple] | int:
     """INSERT rows, skipping those that conflict on `unique`, in one statement.
 
     Returns the `returning` columns of the rows actually inserted, or (without `returning`)
@@ -67,5 +71,5 @@ def set_column_by_id(model: type[models.Model], column: str, values: dict[int, A
             rows = ", ".join(["(%s, %s)"] * len(ids))
             cursor.execute(
                 f"UPDATE {table} SET {col} = v.column2 FROM (VALUES {rows}) AS v WHERE {table}.{pk} = v.column1",
-                [p for pair in zip(ids, prepared) for p in pair],
+                [p for pair in zip(ids, prepared, strict=False) for p in pair],
             )

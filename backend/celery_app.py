@@ -1,4 +1,5 @@
 """Celery application and the beat schedule of the specification."""
+
 import os
 
 from celery import Celery

@@ -11,11 +11,11 @@ identical) on the same data. Goals: time(1M) / time(10k) ≤ 1.5; sweep ≤ 3 ×
 Runs on its own PostgreSQL database (DATABASE_URL, default ptw_bench_sweep on 127.0.0.1),
 created and migrated if missing, emptied for each N. Prints the machine and a Markdown table.
 """
+
 import argparse
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -36,12 +36,17 @@ NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 
 def create_database() -> None:
     import psycopg
-
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    with psycopg.connect(host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"],
-                         dbname="postgres", autocommit=True) as admin:
+    with psycopg.connect(
+        host=db["HOST"],
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        password=db["PASSWORD"],
+        dbname="postgres",
+        autocommit=True,
+    ) as admin:
         if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
             admin.execute(f'CREATE DATABASE "{db["NAME"]}"')
     from django.core.management import call_command
@@ -64,41 +69,67 @@ def seed(n: int) -> dict:
     from accounts.models import CompanyType, Grade, Membership, Project, User
     from notifications.models import Notification
     from ptw.models import (
-        EscalationRecord, JobRun, Permit, PermitType, StepStatus, WorkflowInstance, WorkflowStep,
+        EscalationRecord,
+        JobRun,
+        Permit,
+        PermitType,
+        StepStatus,
+        WorkflowInstance,
+        WorkflowStep,
     )
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE " + ", ".join(table(m) for m in (Notification, EscalationRecord, WorkflowStep, WorkflowInstance,
-                                                       Permit, JobRun)) + " RESTART IDENTITY CASCADE")
+            "TRUNCATE "
+            + ", ".join(
+                table(m) for m in (Notification, EscalationRecord, WorkflowStep, WorkflowInstance, Permit, JobRun)
+            )
+            + " RESTART IDENTITY CASCADE"
+        )
     project, _ = Project.objects.get_or_create(code="BENCH", defaults={"name": "Bench site", "time_zone": "UTC"})
     users = {}
-    for username, company_type, grade in [("bench_creator", CompanyType.CONTRACTOR, Grade.C),
-                                          ("bench_verifier", CompanyType.EPC, Grade.C),
-                                          ("bench_admin_a", CompanyType.CLIENT, Grade.A),
-                                          ("bench_admin_b", CompanyType.EPC, Grade.B)]:
+    for username, company_type, grade in [
+        ("bench_creator", CompanyType.CONTRACTOR, Grade.C),
+        ("bench_verifier", CompanyType.EPC, Grade.C),
+        ("bench_admin_a", CompanyType.CLIENT, Grade.A),
+        ("bench_admin_b", CompanyType.EPC, Grade.B),
+    ]:
         users[username], created = User.objects.get_or_create(username=username)
         if created:
             Membership.objects.create(user=users[username], project=project, company_type=company_type, grade=grade)
     permit_type, _ = PermitType.objects.get_or_create(name="Bench cold work", defaults={"category": "cold_work"})
 
     every = n // DUE
-    params = {"n": n, "every": every, "now": NOW, "project": project.pk, "type": permit_type.pk,
-              "creator": users["bench_creator"].pk, "verifier": users["bench_verifier"].pk,
-              "pending": StepStatus.PENDING}
+    params = {
+        "n": n,
+        "every": every,
+        "now": NOW,
+        "project": project.pk,
+        "type": permit_type.pk,
+        "creator": users["bench_creator"].pk,
+        "verifier": users["bench_verifier"].pk,
+        "pending": StepStatus.PENDING,
+    }
     with connection.cursor() as cursor:
-        cursor.execute(f"""
+        cursor.execute(
+            f"""
             INSERT INTO {table(Permit)} (id, permit_number, permit_type_id, project_id, title, description, location,
                 planned_start_time, planned_end_time, status, created_by_id, verifier_id, created_at, updated_at,
                 submitted_at, rejection_reason)
             SELECT g, 'PTW-2026-' || lpad(g::text, 7, '0'), %(type)s, %(project)s, 'Bench job ' || g, '', 'Unit 1',
                    %(now)s + interval '1 day', %(now)s + interval '2 days', 'submitted', %(creator)s, %(verifier)s,
                    %(now)s - interval '6 hours', %(now)s - interval '6 hours', %(now)s - interval '6 hours', ''
-            FROM generate_series(1, %(n)s) AS g""", params)
-        cursor.execute(f"""
+            FROM generate_series(1, %(n)s) AS g""",
+            params,
+        )
+        cursor.execute(
+            f"""
             INSERT INTO {table(WorkflowInstance)} (id, permit_id, status, started_at)
-            SELECT g, g, 'active', %(now)s - interval '6 hours' FROM generate_series(1, %(n)s) AS g""", params)
-        cursor.execute(f"""
+            SELECT g, g, 'active', %(now)s - interval '6 hours' FROM generate_series(1, %(n)s) AS g""",
+            params,
+        )
+        cursor.execute(
+            f"""
             INSERT INTO {table(WorkflowStep)} (id, instance_id, step_id, name, assignee_id, role, status, "order",
                 pending_since, comments, next_check_at)
             SELECT g, g, 'verification', 'Verification', %(verifier)s, 'verifier', %(pending)s, 1, since, '',
@@ -106,7 +137,9 @@ def seed(n: int) -> dict:
             FROM generate_series(1, %(n)s) AS g,
                  LATERAL (SELECT g %% %(every)s = 0 AS due) AS d,
                  LATERAL (SELECT CASE WHEN due THEN %(now)s - interval '5 hours'
-                                      ELSE %(now)s - (g %% 180) * interval '1 minute' END AS since) AS s""", params)
+                                      ELSE %(now)s - (g %% 180) * interval '1 minute' END AS since) AS s""",
+            params,
+        )
         for model in (Permit, WorkflowInstance, WorkflowStep):
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table(model)}', 'id'), %s)", [n])
         # A steady state, not the minute after a bulk load: hint bits set, statistics fresh,
@@ -176,20 +209,39 @@ def make_due_again() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE notifications_notification, ptw_escalationrecord")
-        cursor.execute("UPDATE ptw_workflowstep SET next_check_at = %s WHERE pending_since = %s",
-                       [NOW - timedelta(hours=1), NOW - timedelta(hours=5)])
+        cursor.execute(
+            "UPDATE ptw_workflowstep SET next_check_at = %s WHERE pending_since = %s",
+            [NOW - timedelta(hours=1), NOW - timedelta(hours=5)],
+        )
 
 
 def swept_rows() -> set:
     from notifications.models import Notification
 
-    return set(Notification.objects.filter(notification_type="ptw_overdue").values_list(
-        "recipient_id", "notification_type", "title", "message", "link", "dedupe_key"))
+    return set(
+        Notification.objects.filter(notification_type="ptw_overdue").values_list(
+            "recipient_id", "notification_type", "title", "message", "link", "dedupe_key"
+        )
+    )
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
-    ram = next((int(line.split()[1]) // 1024 // 1024 for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0)
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "?",
+    )
+    ram = next(
+        (
+            int(line.split()[1]) // 1024 // 1024
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
+    )
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -197,8 +249,10 @@ def machine() -> str:
         pg = cursor.fetchone()[0]
         cursor.execute("SHOW shared_buffers")
         buffers = cursor.fetchone()[0]
-    return (f"{os.cpu_count()} CPUs ({cpu}), {ram} GB RAM, PostgreSQL {pg} (shared_buffers {buffers}), "
-            f"Python {platform.python_version()}, {datetime.now():%Y-%m-%d}")
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), {ram} GB RAM, PostgreSQL {pg} (shared_buffers {buffers}), "
+        f"Python {platform.python_version()}, {datetime.now():%Y-%m-%d}"
+    )
 
 
 def main() -> None:
@@ -227,28 +281,45 @@ def main() -> None:
             sql_times.append(sql_seconds)
             sweep_times.append(seconds)
             make_due_again()
-        row = {"n": n, "seed": seeded, "first": first[0], "queries": first[1], "notifications": first[2],
-               "median": statistics.median(sweep_times), "rerun": rerun_seconds, "rerun_queries": rerun_queries,
-               "sql": statistics.median(sql_times)}
+        row = {
+            "n": n,
+            "seed": seeded,
+            "first": first[0],
+            "queries": first[1],
+            "notifications": first[2],
+            "median": statistics.median(sweep_times),
+            "rerun": rerun_seconds,
+            "rerun_queries": rerun_queries,
+            "sql": statistics.median(sql_times),
+        }
         results.append(row)
-        print(f"N={n:>9,}: seeded in {seeded:.1f} s; sweep first run {row['first']:.3f} s "
-              f"(median of {args.repeat}: {row['median']:.3f} s), {row['queries']} queries, "
-              f"{row['notifications']} notifications; rerun {row['rerun']:.3f} s, {row['rerun_queries']} queries, "
-              f"0 notifications; hand-written INSERT … SELECT {row['sql']:.3f} s "
-              f"(sweep/SQL {row['median'] / row['sql']:.2f}×)", flush=True)
+        print(
+            f"N={n:>9,}: seeded in {seeded:.1f} s; sweep first run {row['first']:.3f} s "
+            f"(median of {args.repeat}: {row['median']:.3f} s), {row['queries']} queries, "
+            f"{row['notifications']} notifications; rerun {row['rerun']:.3f} s, {row['rerun_queries']} queries, "
+            f"0 notifications; hand-written INSERT … SELECT {row['sql']:.3f} s "
+            f"(sweep/SQL {row['median'] / row['sql']:.2f}×)",
+            flush=True,
+        )
 
     print()
-    print("| pending steps (1,000 due) | sweep, first run | median of first runs | queries | notifications "
-          "| rerun | rerun queries | hand-written SQL | sweep / SQL |")
+    print(
+        "| pending steps (1,000 due) | sweep, first run | median of first runs | queries | notifications "
+        "| rerun | rerun queries | hand-written SQL | sweep / SQL |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in results:
-        print(f"| {row['n']:,} | {row['first']:.3f} s | {row['median']:.3f} s | {row['queries']} | "
-              f"{row['notifications']:,} | {row['rerun']:.3f} s | {row['rerun_queries']} | {row['sql']:.3f} s | "
-              f"{row['median'] / row['sql']:.2f}× |")
+        print(
+            f"| {row['n']:,} | {row['first']:.3f} s | {row['median']:.3f} s | {row['queries']} | "
+            f"{row['notifications']:,} | {row['rerun']:.3f} s | {row['rerun_queries']} | {row['sql']:.3f} s | "
+            f"{row['median'] / row['sql']:.2f}× |"
+        )
     if len(results) > 1:
         small, large = results[0], results[-1]
-        print(f"\ntime({large['n']:,}) / time({small['n']:,}) = {large['median'] / small['median']:.2f} "
-              f"(goal ≤ 1.5; first runs only: {large['first'] / small['first']:.2f})")
+        print(
+            f"\ntime({large['n']:,}) / time({small['n']:,}) = {large['median'] / small['median']:.2f} "
+            f"(goal ≤ 1.5; first runs only: {large['first'] / small['first']:.2f})"
+        )
 
 
 if __name__ == "__main__":

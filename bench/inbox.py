@@ -13,6 +13,7 @@ in the large table, the machine and the command.
 
 The small dataset goes to `<database>_small`. Both databases are (re)created by the script.
 """
+
 import argparse
 import os
 import platform
@@ -71,8 +72,14 @@ def use_database(name: str) -> None:
 
 def recreate_database(name: str) -> None:
     params = settings.DATABASES["default"]
-    with psycopg.connect(host=params["HOST"], port=params["PORT"] or 5432, user=params["USER"],
-                         password=params["PASSWORD"] or None, dbname="postgres", autocommit=True) as admin:
+    with psycopg.connect(
+        host=params["HOST"],
+        port=params["PORT"] or 5432,
+        user=params["USER"],
+        password=params["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    ) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
 
@@ -101,15 +108,26 @@ def seed(total: int) -> User:
     """
     with connection.cursor() as cursor:
         # everyone else, spread over the same period as the measured user's own notifications
-        cursor.execute(insert.format(recipient=f"(%s::bigint[])[1 + mod(g, {len(other_ids)})]",
-                                     unread="mod(g, 10) = 0", age=f"g * {3_000_000 / total}", sender="%s"),
-                       [other_ids, me.pk, total - MY_NOTIFICATIONS])
-        cursor.execute(insert.format(recipient="%s", unread=f"g <= {MY_UNREAD}",
-                                     age=f"g * {3_000_000 / MY_NOTIFICATIONS}", sender="%s"),
-                       [me.pk, other_ids[0], MY_NOTIFICATIONS])
+        cursor.execute(
+            insert.format(
+                recipient=f"(%s::bigint[])[1 + mod(g, {len(other_ids)})]",
+                unread="mod(g, 10) = 0",
+                age=f"g * {3_000_000 / total}",
+                sender="%s",
+            ),
+            [other_ids, me.pk, total - MY_NOTIFICATIONS],
+        )
+        cursor.execute(
+            insert.format(
+                recipient="%s", unread=f"g <= {MY_UNREAD}", age=f"g * {3_000_000 / MY_NOTIFICATIONS}", sender="%s"
+            ),
+            [me.pk, other_ids[0], MY_NOTIFICATIONS],
+        )
         cursor.execute("VACUUM ANALYZE notifications_notification")
-        cursor.execute("SELECT count(*), pg_size_pretty(pg_total_relation_size('notifications_notification')) "
-                       "FROM notifications_notification")
+        cursor.execute(
+            "SELECT count(*), pg_size_pretty(pg_total_relation_size('notifications_notification')) "
+            "FROM notifications_notification"
+        )
         count, size = cursor.fetchone()
     print(f"  seeded {count:,} notifications ({size} with indexes) in {time.perf_counter() - started:.1f}s")
     return me
@@ -148,15 +166,24 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    mem_kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal")))
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem_kb = int(
+        next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    )
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         pg = cursor.fetchone()[0]
-    return (f"{os.cpu_count()} CPUs ({cpu}), {mem_kb / 1024 / 1024:.0f} GiB RAM, PostgreSQL {pg}, "
-            f"Python {platform.python_version()}, {date.today().isoformat()}")
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), {mem_kb / 1024 / 1024:.0f} GiB RAM, PostgreSQL {pg}, "
+        f"Python {platform.python_version()}, {date.today().isoformat()}"
+    )
 
 
 def main() -> None:
@@ -187,8 +214,10 @@ def main() -> None:
     results = {}
     for (label, endpoint), values in timings.items():
         results[(label, endpoint)] = (percentile(values, 50), percentile(values, 99))
-        print(f"{endpoint:<14}{label:<8}{datasets[label][1]:>12,}"
-              f"{results[(label, endpoint)][0]:>9.2f}{results[(label, endpoint)][1]:>9.2f}")
+        print(
+            f"{endpoint:<14}{label:<8}{datasets[label][1]:>12,}"
+            f"{results[(label, endpoint)][0]:>9.2f}{results[(label, endpoint)][1]:>9.2f}"
+        )
     print()
     ok = True
     for endpoint in ENDPOINTS:
@@ -202,8 +231,12 @@ def main() -> None:
     explain(client_for(users["large"]))
     print(f"\nmachine: {machine()}")
     print(f"requests: {per_round * args.rounds} per endpoint and dataset, {args.rounds} alternating rounds")
-    print("command: DATABASE_URL=" + os.environ["DATABASE_URL"] + " .venv/bin/python bench/inbox.py "
-          + " ".join(shlex.quote(a) for a in sys.argv[1:]))
+    print(
+        "command: DATABASE_URL="
+        + os.environ["DATABASE_URL"]
+        + " .venv/bin/python bench/inbox.py "
+        + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    )
     sys.exit(0 if ok else 1)
 
 

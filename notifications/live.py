@@ -4,6 +4,7 @@ The database is the source of truth: a live stream can always catch up by readin
 notifications newer than the last id it sent. Publishing only wakes listeners sooner.
 Listeners register with `subscribe`; the web app registers its own at start-up.
 """
+
 import logging
 from collections.abc import Callable, Sequence
 

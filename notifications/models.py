@@ -1,13 +1,12 @@
 """A generic in-app notification. Knows nothing about permits (ptw/notification_utils.py does)."""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 
 class Notification(models.Model):
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     notification_type = models.CharField(max_length=40)
     title = models.CharField(max_length=200)
     message = models.TextField()
@@ -34,12 +33,18 @@ class Notification(models.Model):
             # Inbox first page and cursor pages: "my notifications, newest first".
             models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
             # Bell badge "count of my unread notifications" and the inbox's `unread=true` pages.
-            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_unread_inbox",
-                         condition=Q(read_at__isnull=True)),
+            models.Index(
+                fields=["recipient", "-created_at", "-id"],
+                name="notification_unread_inbox",
+                condition=Q(read_at__isnull=True),
+            ),
             # "Notifications about permit 42" (the permit's timeline; the inbox's `permit=` filter,
             # then narrowed to the recipient): a permit has tens of notifications, not thousands.
-            models.Index(fields=["subject_type", "subject_id", "-created_at"],
-                         name="notification_subject", condition=Q(subject_id__isnull=False)),
+            models.Index(
+                fields=["subject_type", "subject_id", "-created_at"],
+                name="notification_subject",
+                condition=Q(subject_id__isnull=False),
+            ),
             # Cleanup: "notifications of type ptw_* older than T".
             models.Index(fields=["created_at"], name="notification_created"),
         ]

@@ -1,4 +1,5 @@
 """Reads of the inbox, always scoped to its owner: someone else's notification does not exist."""
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -7,7 +8,10 @@ from .models import Notification
 
 
 def notifications_for(
-    user: AbstractBaseUser, *, unread: bool | None = None, notification_type: str | None = None,
+    user: AbstractBaseUser,
+    *,
+    unread: bool | None = None,
+    notification_type: str | None = None,
     subject: tuple[str, int] | None = None,
 ) -> QuerySet[Notification]:
     """`user`'s notifications, newest first, with their senders (one query per page).

@@ -1,4 +1,5 @@
 """Writing notifications: one INSERT … ON CONFLICT DO NOTHING per batch, never check-then-insert."""
+
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,7 +42,7 @@ def notify_many(items: Sequence[NewNotification], *, now: datetime | None = None
     items = sorted(items, key=lambda item: (item.recipient_id, item.dedupe_key))
     created: list[tuple[int, int]] = []
     for start in range(0, len(items), _CHUNK):
-        created += _insert_chunk(items[start:start + _CHUNK], now)
+        created += _insert_chunk(items[start : start + _CHUNK], now)
     live.publish_after_commit(created)
     return [notification_id for notification_id, _ in created]
 
@@ -54,16 +55,26 @@ def notify(item: NewNotification, *, now: datetime | None = None) -> Notificatio
 
 def _insert_chunk(items: Sequence[NewNotification], now: datetime) -> list[tuple[int, int]]:
     rows = [
-        {"recipient": item.recipient_id, "notification_type": item.notification_type,
-         "title": item.title[:200], "message": item.message, "data": item.data, "link": item.link,
-         "sender": item.sender_id, "dedupe_key": item.dedupe_key, "subject_type": item.subject_type,
-         "subject_id": item.subject_id, "created_at": now}
+        {
+            "recipient": item.recipient_id,
+            "notification_type": item.notification_type,
+            "title": item.title[:200],
+            "message": item.message,
+            "data": item.data,
+            "link": item.link,
+            "sender": item.sender_id,
+            "dedupe_key": item.dedupe_key,
+            "subject_type": item.subject_type,
+            "subject_id": item.subject_id,
+            "created_at": now,
+        }
         for item in items
     ]
     return insert_ignore(Notification, rows, unique=("recipient", "dedupe_key"), returning=("id", "recipient"))
 
 
 # --- The inbox owner's writes (the API and the web inbox call these) ---
+
 
 def mark_read(*, notification: Notification, now: datetime | None = None) -> Notification:
     """Mark read (idempotent: the first read time is kept); return the notification."""

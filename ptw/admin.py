@@ -6,6 +6,7 @@ isolation assignments, closeouts, escalation history, job runs) are read-only: t
 machine in ptw/workflow.py is their only writer, and the one permit action offered here
 (cancel) calls it.
 """
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -14,8 +15,18 @@ from django.utils.html import format_html, format_html_join
 from .errors import PTWError
 from .escalation_rules import delete_escalation_rule, save_escalation_rule
 from .models import (
-    CloseoutTemplate, EscalationLevel, EscalationRecord, EscalationRule, IsolationPoint, JobRun,
-    Permit, PermitCloseout, PermitEvent, PermitIsolationPoint, PermitType, WorkflowInstance,
+    CloseoutTemplate,
+    EscalationLevel,
+    EscalationRecord,
+    EscalationRule,
+    IsolationPoint,
+    JobRun,
+    Permit,
+    PermitCloseout,
+    PermitEvent,
+    PermitIsolationPoint,
+    PermitType,
+    WorkflowInstance,
     WorkflowStep,
 )
 from .workflow import cancel_permit
@@ -51,6 +62,7 @@ class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 # --- Configuration -------------------------------------------------------------------------
 
+
 class CloseoutTemplateInline(admin.StackedInline):
     model = CloseoutTemplate
     extra = 0
@@ -58,8 +70,15 @@ class CloseoutTemplateInline(admin.StackedInline):
 
 @admin.register(PermitType)
 class PermitTypeAdmin(admin.ModelAdmin):
-    list_display = ["name", "category", "risk_level", "requires_structured_isolation", "requires_closeout",
-                    "default_validity_hours", "is_active"]
+    list_display = [
+        "name",
+        "category",
+        "risk_level",
+        "requires_structured_isolation",
+        "requires_closeout",
+        "default_validity_hours",
+        "is_active",
+    ]
     list_filter = ["category", "risk_level", "requires_structured_isolation", "requires_closeout", "is_active"]
     search_fields = ["name"]
     inlines = [CloseoutTemplateInline]
@@ -91,8 +110,14 @@ class IsolationPointAdmin(admin.ModelAdmin):
 class EscalationRuleAdmin(admin.ModelAdmin):
     """Saved and deleted through ptw.escalation_rules, so steps already pending follow the change."""
 
-    list_display = ["permit_type", "step_name", "time_limit_hours", "escalate_to_role", "notification_method",
-                    "is_active"]
+    list_display = [
+        "permit_type",
+        "step_name",
+        "time_limit_hours",
+        "escalate_to_role",
+        "notification_method",
+        "is_active",
+    ]
     list_filter = ["permit_type", "step_name", "notification_method", "is_active"]
     search_fields = ["permit_type__name", "escalate_to_role"]
     list_select_related = ["permit_type"]
@@ -119,6 +144,7 @@ class EscalationLevelAdmin(admin.ModelAdmin):
 
 # --- Records written by the services (read-only) ---------------------------------------------
 
+
 class PermitEventInline(ReadOnlyTabularInline):
     model = PermitEvent
     fields = ["created_at", "action", "from_status", "to_status", "actor", "comment"]
@@ -128,15 +154,34 @@ class PermitEventInline(ReadOnlyTabularInline):
 
 class WorkflowStepInline(ReadOnlyTabularInline):
     model = WorkflowStep
-    fields = ["order", "name", "assignee", "status", "pending_since", "next_check_at", "completed_at",
-              "completed_by", "comments"]
+    fields = [
+        "order",
+        "name",
+        "assignee",
+        "status",
+        "pending_since",
+        "next_check_at",
+        "completed_at",
+        "completed_by",
+        "comments",
+    ]
     related = ("assignee", "completed_by", "instance")
 
 
 class PermitIsolationPointInline(ReadOnlyTabularInline):
     model = PermitIsolationPoint
-    fields = ["point", "required", "status", "lock_count", "lock_ids", "isolated_by", "isolated_at",
-              "verified_by", "verified_at", "deisolated_at"]
+    fields = [
+        "point",
+        "required",
+        "status",
+        "lock_count",
+        "lock_ids",
+        "isolated_by",
+        "isolated_at",
+        "verified_by",
+        "verified_at",
+        "deisolated_at",
+    ]
     related = ("point", "isolated_by", "verified_by", "permit")
 
 
@@ -150,23 +195,57 @@ class EscalationRecordInline(ReadOnlyTabularInline):
 class PermitAdmin(ReadOnlyAdmin):
     """Permits are created and moved only by the services; here they are viewed (and may be cancelled)."""
 
-    list_display = ["permit_number", "title", "permit_type", "project", "status", "created_by", "verifier",
-                    "approver", "planned_start_time", "planned_end_time", "created_at"]
+    list_display = [
+        "permit_number",
+        "title",
+        "permit_type",
+        "project",
+        "status",
+        "created_by",
+        "verifier",
+        "approver",
+        "planned_start_time",
+        "planned_end_time",
+        "created_at",
+    ]
     list_filter = ["status", "permit_type", "project"]
-    search_fields = ["permit_number", "title", "location", "created_by__username", "verifier__username",
-                     "approver__username"]
+    search_fields = [
+        "permit_number",
+        "title",
+        "location",
+        "created_by__username",
+        "verifier__username",
+        "approver__username",
+    ]
     list_select_related = ["permit_type", "project", "created_by", "verifier", "approver"]
     date_hierarchy = "created_at"
     inlines = [PermitIsolationPointInline, PermitEventInline, EscalationRecordInline]
     actions = ["cancel_selected"]
     readonly_fields = ["permit_number", "created_at", "workflow_steps"]
     fieldsets = [
-        (None, {"fields": ["permit_number", "title", "permit_type", "project", "status", "location",
-                           "description"]}),
+        (None, {"fields": ["permit_number", "title", "permit_type", "project", "status", "location", "description"]}),
         ("People", {"fields": ["created_by", "verifier", "approver"]}),
-        ("Times", {"fields": ["planned_start_time", "planned_end_time", "actual_start_time", "actual_end_time",
-                              "created_at", "submitted_at", "verified_at", "approved_at", "rejected_at",
-                              "suspended_at", "completed_at", "cancelled_at", "expired_at", "rejection_reason"]}),
+        (
+            "Times",
+            {
+                "fields": [
+                    "planned_start_time",
+                    "planned_end_time",
+                    "actual_start_time",
+                    "actual_end_time",
+                    "created_at",
+                    "submitted_at",
+                    "verified_at",
+                    "approved_at",
+                    "rejected_at",
+                    "suspended_at",
+                    "completed_at",
+                    "cancelled_at",
+                    "expired_at",
+                    "rejection_reason",
+                ]
+            },
+        ),
         ("Workflow", {"fields": ["workflow_steps"]}),
     ]
 
@@ -178,15 +257,27 @@ class PermitAdmin(ReadOnlyAdmin):
         # WorkflowStep hangs off the workflow instance, so it cannot be an inline of Permit.
         steps = WorkflowStep.objects.filter(instance__permit=obj).select_related("assignee", "completed_by")
         rows = format_html_join(
-            "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            ((step.name, step.assignee or "—", step.get_status_display(), step.pending_since or "—",
-              step.next_check_at or "—", step.completed_at or "—") for step in steps),
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    step.name,
+                    step.assignee or "—",
+                    step.get_status_display(),
+                    step.pending_since or "—",
+                    step.next_check_at or "—",
+                    step.completed_at or "—",
+                )
+                for step in steps
+            ),
         )
         if not rows:
             return "Not submitted yet."
         return format_html(
             "<table><tr><th>Step</th><th>Assignee</th><th>Status</th><th>Pending since</th>"
-            "<th>Next check</th><th>Completed</th></tr>{}</table>", rows)
+            "<th>Next check</th><th>Completed</th></tr>{}</table>",
+            rows,
+        )
 
     @admin.action(description="Cancel selected permits (through the workflow)", permissions=["view"])
     def cancel_selected(self, request: HttpRequest, queryset: QuerySet[Permit]) -> None:
@@ -226,8 +317,7 @@ class WorkflowInstanceAdmin(ReadOnlyAdmin):
 
 @admin.register(WorkflowStep)
 class WorkflowStepAdmin(ReadOnlyAdmin):
-    list_display = ["permit_number", "name", "assignee", "status", "pending_since", "next_check_at",
-                    "completed_at"]
+    list_display = ["permit_number", "name", "assignee", "status", "pending_since", "next_check_at", "completed_at"]
     list_filter = ["step_id", "status"]
     search_fields = ["instance__permit__permit_number", "instance__permit__title", "assignee__username"]
     list_select_related = ["instance__permit", "assignee"]
@@ -242,15 +332,17 @@ class WorkflowStepAdmin(ReadOnlyAdmin):
 
 @admin.register(PermitIsolationPoint)
 class PermitIsolationPointAdmin(ReadOnlyAdmin):
-    list_display = ["permit", "point", "required", "status", "lock_count", "isolated_by", "verified_by",
-                    "verified_at"]
+    list_display = ["permit", "point", "required", "status", "lock_count", "isolated_by", "verified_by", "verified_at"]
     list_filter = ["status", "required", "point__energy_type"]
     search_fields = [*PERMIT_SEARCH, "point__code", "isolated_by__username", "verified_by__username"]
     list_select_related = ["permit", "point", "isolated_by", "verified_by"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related(
-            "permit", "point", "isolated_by", "verified_by", "deisolated_by")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("permit", "point", "isolated_by", "verified_by", "deisolated_by")
+        )
 
 
 @admin.register(PermitCloseout)

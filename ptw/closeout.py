@@ -1,4 +1,5 @@
 """The closeout checklist of a permit, filled in before it can be completed."""
+
 from datetime import datetime
 
 from django.db import transaction
@@ -19,8 +20,13 @@ def closeout_for(permit: Permit) -> PermitCloseout:
         return closeout
     template = CloseoutTemplate.objects.filter(permit_type_id=permit.permit_type_id, is_active=True).first()
     items = [
-        {"key": item["key"], "label": item["label"], "required": bool(item.get("required", True)),
-         "done": False, "remarks": ""}
+        {
+            "key": item["key"],
+            "label": item["label"],
+            "required": bool(item.get("required", True)),
+            "done": False,
+            "remarks": "",
+        }
         for item in (template.items if template else [])
     ]
     return PermitCloseout(permit=permit, template=template, items=items)
@@ -39,8 +45,14 @@ def missing_closeout_items(permit: Permit) -> list[str]:
 
 
 @transaction.atomic
-def update_closeout(*, permit: Permit, by: User, items: dict[str, dict] | None = None,
-                    remarks: str | None = None, now: datetime | None = None) -> PermitCloseout:
+def update_closeout(
+    *,
+    permit: Permit,
+    by: User,
+    items: dict[str, dict] | None = None,
+    remarks: str | None = None,
+    now: datetime | None = None,
+) -> PermitCloseout:
     """Tick items ({key: {"done": bool, "remarks": str}}); stamps completion when all required are done."""
     now = now or timezone.now()
     permit.refresh_from_db(from_queryset=Permit.objects.select_for_update())
@@ -62,6 +74,11 @@ def update_closeout(*, permit: Permit, by: User, items: dict[str, dict] | None =
     elif not closeout.is_complete:
         closeout.completed_by, closeout.completed_at = None, None
     closeout.save()
-    log_event(permit, by=by, action="closeout_updated", now=now,
-              comment=", ".join(f"{k}={'done' if v.get('done') else 'open'}" for k, v in (items or {}).items()))
+    log_event(
+        permit,
+        by=by,
+        action="closeout_updated",
+        now=now,
+        comment=", ".join(f"{k}={'done' if v.get('done') else 'open'}" for k, v in (items or {}).items()),
+    )
     return closeout

@@ -6,6 +6,7 @@ workflow steps, escalation schedule and notifications are the real ones. Idempot
 keyed on the project code, usernames, names, codes and permit titles; a second run
 changes nothing.
 """
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -19,10 +20,16 @@ from accounts.models import CompanyType, Grade, Membership, MembershipRole, Proj
 from . import closeout, isolation, permits, workflow
 from .escalation_rules import save_escalation_rule
 from .models import (
-    CloseoutTemplate, EscalationRule, IsolationPoint, Permit, PermitCategory, PermitType, RiskLevel,
+    CloseoutTemplate,
+    EscalationRule,
+    IsolationPoint,
+    Permit,
+    PermitCategory,
+    PermitType,
+    RiskLevel,
 )
 
-DEMO_PASSWORD = "demo-pass-2026"
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (the published demo password)
 PROJECT_CODE = "DEMO"
 PROJECT_NAME = "Demo Refinery"
 PROJECT_TIME_ZONE = "Asia/Kolkata"
@@ -41,48 +48,123 @@ class DemoUser:
 
 
 DEMO_USERS = (
-    DemoUser("contractor_c", "Ravi", "Kumar", CompanyType.CONTRACTOR, Grade.C,
-             try_this="Create a permit, submit it, pick a verifier; tick the closeout of an active one."),
-    DemoUser("contractor_b", "Meena", "Iyer", CompanyType.CONTRACTOR, Grade.B,
-             try_this="Owns the draft permit; as a Grade B admin can suspend and cancel."),
-    DemoUser("epc_verifier", "Arjun", "Shah", CompanyType.EPC, Grade.C,
-             try_this="My tasks: verify the submitted permits and pick an approver."),
-    DemoUser("epc_admin_b", "Priya", "Nair", CompanyType.EPC, Grade.B, roles=("manager",),
-             try_this="Manager: receives the Electrical Work verification escalation."),
-    DemoUser("client_approver", "Sanjay", "Rao", CompanyType.CLIENT, Grade.C,
-             try_this="My tasks: approve the permit under review; activate or suspend work."),
-    DemoUser("client_admin_a", "Anita", "Desai", CompanyType.CLIENT, Grade.A, roles=("safety_officer",),
-             try_this="Safety officer: receives the Hot Work approval escalation; may act on any step."),
-    DemoUser("admin", "Site", "Administrator", CompanyType.CLIENT, Grade.A, superuser=True,
-             try_this="Django admin at /admin/: escalation rules, levels, records, job runs."),
+    DemoUser(
+        "contractor_c",
+        "Ravi",
+        "Kumar",
+        CompanyType.CONTRACTOR,
+        Grade.C,
+        try_this="Create a permit, submit it, pick a verifier; tick the closeout of an active one.",
+    ),
+    DemoUser(
+        "contractor_b",
+        "Meena",
+        "Iyer",
+        CompanyType.CONTRACTOR,
+        Grade.B,
+        try_this="Owns the draft permit; as a Grade B admin can suspend and cancel.",
+    ),
+    DemoUser(
+        "epc_verifier",
+        "Arjun",
+        "Shah",
+        CompanyType.EPC,
+        Grade.C,
+        try_this="My tasks: verify the submitted permits and pick an approver.",
+    ),
+    DemoUser(
+        "epc_admin_b",
+        "Priya",
+        "Nair",
+        CompanyType.EPC,
+        Grade.B,
+        roles=("manager",),
+        try_this="Manager: receives the Electrical Work verification escalation.",
+    ),
+    DemoUser(
+        "client_approver",
+        "Sanjay",
+        "Rao",
+        CompanyType.CLIENT,
+        Grade.C,
+        try_this="My tasks: approve the permit under review; activate or suspend work.",
+    ),
+    DemoUser(
+        "client_admin_a",
+        "Anita",
+        "Desai",
+        CompanyType.CLIENT,
+        Grade.A,
+        roles=("safety_officer",),
+        try_this="Safety officer: receives the Hot Work approval escalation; may act on any step.",
+    ),
+    DemoUser(
+        "admin",
+        "Site",
+        "Administrator",
+        CompanyType.CLIENT,
+        Grade.A,
+        superuser=True,
+        try_this="Django admin at /admin/: escalation rules, levels, records, job runs.",
+    ),
 )
 
 PERMIT_TYPES = {
     # name: (category, risk, requires structured isolation, default validity hours, closeout items)
-    "Hot Work": (PermitCategory.HOT_WORK, RiskLevel.HIGH, False, 8, [
-        ("fire_watch", "Fire watch kept 30 minutes after work", True),
-        ("hot_surfaces", "Hot surfaces cooled or barricaded", True),
-        ("extinguishers", "Fire extinguishers returned", False),
-    ]),
-    "Electrical Work": (PermitCategory.ELECTRICAL, RiskLevel.HIGH, True, 8, [
-        ("covers_refitted", "Covers and guards refitted", True),
-        ("locks_removed", "Personal locks removed", True),
-        ("test_run", "Equipment test-run witnessed", False),
-    ]),
-    "Confined Space": (PermitCategory.CONFINED_SPACE, RiskLevel.EXTREME, True, 8, [
-        ("headcount", "Entrant headcount confirmed zero", True),
-        ("tools_out", "Tools and materials removed", True),
-        ("manway_closed", "Manway closed and tagged", True),
-    ]),
-    "Work at Height": (PermitCategory.WORK_AT_HEIGHT, RiskLevel.HIGH, False, 10, [
-        ("scaffold_tagged", "Scaffold tagged or dismantled", True),
-        ("dropped_objects", "No loose objects left aloft", True),
-    ]),
-    "Cold Work": (PermitCategory.COLD_WORK, RiskLevel.LOW, False, 12, [
-        ("area_clean", "Work area clean", True),
-        ("tools_removed", "Tools removed", True),
-        ("photos", "Photos taken", False),
-    ]),
+    "Hot Work": (
+        PermitCategory.HOT_WORK,
+        RiskLevel.HIGH,
+        False,
+        8,
+        [
+            ("fire_watch", "Fire watch kept 30 minutes after work", True),
+            ("hot_surfaces", "Hot surfaces cooled or barricaded", True),
+            ("extinguishers", "Fire extinguishers returned", False),
+        ],
+    ),
+    "Electrical Work": (
+        PermitCategory.ELECTRICAL,
+        RiskLevel.HIGH,
+        True,
+        8,
+        [
+            ("covers_refitted", "Covers and guards refitted", True),
+            ("locks_removed", "Personal locks removed", True),
+            ("test_run", "Equipment test-run witnessed", False),
+        ],
+    ),
+    "Confined Space": (
+        PermitCategory.CONFINED_SPACE,
+        RiskLevel.EXTREME,
+        True,
+        8,
+        [
+            ("headcount", "Entrant headcount confirmed zero", True),
+            ("tools_out", "Tools and materials removed", True),
+            ("manway_closed", "Manway closed and tagged", True),
+        ],
+    ),
+    "Work at Height": (
+        PermitCategory.WORK_AT_HEIGHT,
+        RiskLevel.HIGH,
+        False,
+        10,
+        [
+            ("scaffold_tagged", "Scaffold tagged or dismantled", True),
+            ("dropped_objects", "No loose objects left aloft", True),
+        ],
+    ),
+    "Cold Work": (
+        PermitCategory.COLD_WORK,
+        RiskLevel.LOW,
+        False,
+        12,
+        [
+            ("area_clean", "Work area clean", True),
+            ("tools_removed", "Tools removed", True),
+            ("photos", "Photos taken", False),
+        ],
+    ),
 }
 
 ISOLATION_POINTS = (
@@ -129,29 +211,53 @@ class Demo:
     def ago(self, hours: float = 0, minutes: float = 0) -> datetime:
         return self.now - timedelta(hours=hours, minutes=minutes)
 
-    def permit(self, title: str, type_name: str, *, by: str, at: datetime, start: datetime,
-               hours: float, location: str, description: str = "") -> Permit:
+    def permit(
+        self,
+        title: str,
+        type_name: str,
+        *,
+        by: str,
+        at: datetime,
+        start: datetime,
+        hours: float,
+        location: str,
+        description: str = "",
+    ) -> Permit:
         return permits.create_permit(
-            by=self.users[by], project=self.project, permit_type=self.types[type_name], title=title,
-            location=location, description=description, planned_start_time=start,
-            planned_end_time=start + timedelta(hours=hours), now=at,
+            by=self.users[by],
+            project=self.project,
+            permit_type=self.types[type_name],
+            title=title,
+            location=location,
+            description=description,
+            planned_start_time=start,
+            planned_end_time=start + timedelta(hours=hours),
+            now=at,
         )
 
     def submit(self, permit: Permit, *, at: datetime, verifier: str = "epc_verifier") -> None:
         workflow.initiate_workflow(permit=permit, by=permit.created_by, now=at)
         if permit.verifier_id is None:  # not auto-assigned (several eligible verifiers)
-            workflow.assign_verifier(permit=permit, by=permit.created_by, verifier=self.users[verifier],
-                                     now=at + timedelta(minutes=5))
+            workflow.assign_verifier(
+                permit=permit, by=permit.created_by, verifier=self.users[verifier], now=at + timedelta(minutes=5)
+            )
 
-    def verify(self, permit: Permit, *, at: datetime, approver: str = "client_approver",
-               by: str = "epc_verifier") -> None:
-        workflow.verify_permit(permit=permit, by=self.users[by], approve=True,
-                               comments="Method statement and risk assessment checked.",
-                               approver=self.users[approver], now=at)
+    def verify(
+        self, permit: Permit, *, at: datetime, approver: str = "client_approver", by: str = "epc_verifier"
+    ) -> None:
+        workflow.verify_permit(
+            permit=permit,
+            by=self.users[by],
+            approve=True,
+            comments="Method statement and risk assessment checked.",
+            approver=self.users[approver],
+            now=at,
+        )
 
     def approve(self, permit: Permit, *, at: datetime, by: str = "client_approver") -> None:
-        workflow.approve_permit(permit=permit, by=self.users[by], approve=True,
-                                comments="Approved; toolbox talk before start.", now=at)
+        workflow.approve_permit(
+            permit=permit, by=self.users[by], approve=True, comments="Approved; toolbox talk before start.", now=at
+        )
 
     def approved(self, permit: Permit, *, at: datetime) -> None:
         """Submit, verify and approve, 20 minutes apart, starting at `at`."""
@@ -163,120 +269,223 @@ class Demo:
         """Assign points; isolate by the creator and, if `verified`, verify by the verifier."""
         for index, code in enumerate(codes):
             assignment = isolation.assign_isolation_point(
-                permit=permit, by=permit.created_by, point=self.points[code], now=at)
+                permit=permit, by=permit.created_by, point=self.points[code], now=at
+            )
             isolation.update_isolation_point(
-                assignment=assignment, by=permit.created_by, action="isolate",
-                lock_ids=[f"L-{permit.pk:03d}-{index + 1}"], now=at + timedelta(minutes=5))
+                assignment=assignment,
+                by=permit.created_by,
+                action="isolate",
+                lock_ids=[f"L-{permit.pk:03d}-{index + 1}"],
+                now=at + timedelta(minutes=5),
+            )
             if verified:
                 isolation.update_isolation_point(
-                    assignment=assignment, by=self.users["epc_verifier"], action="verify",
-                    notes="Zero energy confirmed.", now=at + timedelta(minutes=10))
+                    assignment=assignment,
+                    by=self.users["epc_verifier"],
+                    action="verify",
+                    notes="Zero energy confirmed.",
+                    now=at + timedelta(minutes=10),
+                )
 
     def activate(self, permit: Permit, *, at: datetime) -> None:
         workflow.activate_permit(permit=permit, by=permit.created_by, now=at)
 
     def close_out(self, permit: Permit, *, at: datetime) -> None:
         items = {item["key"]: {"done": True} for item in closeout.start_closeout(permit).items}
-        closeout.update_closeout(permit=permit, by=permit.created_by, items=items,
-                                 remarks="Area handed back.", now=at)
+        closeout.update_closeout(permit=permit, by=permit.created_by, items=items, remarks="Area handed back.", now=at)
 
 
 # --- Permit scenarios: one or more per status. Title → builder(demo, title). ---
 
+
 def _draft(d: Demo, title: str) -> None:
-    d.permit(title, "Cold Work", by="contractor_b", at=d.ago(minutes=30), start=d.now + timedelta(days=1),
-             hours=8, location="Pipe rack PR-3", description="Visual inspection of scaffold ties.")
+    d.permit(
+        title,
+        "Cold Work",
+        by="contractor_b",
+        at=d.ago(minutes=30),
+        start=d.now + timedelta(days=1),
+        hours=8,
+        location="Pipe rack PR-3",
+        description="Visual inspection of scaffold ties.",
+    )
 
 
 def _submitted(d: Demo, title: str) -> None:
-    permit = d.permit(title, "Hot Work", by="contractor_c", at=d.ago(minutes=50), start=d.now + timedelta(hours=3),
-                      hours=6, location="Flare line F-12", description="Weld repair of a pinhole leak.")
+    permit = d.permit(
+        title,
+        "Hot Work",
+        by="contractor_c",
+        at=d.ago(minutes=50),
+        start=d.now + timedelta(hours=3),
+        hours=6,
+        location="Flare line F-12",
+        description="Weld repair of a pinhole leak.",
+    )
     d.submit(permit, at=d.ago(minutes=45))
 
 
 def _submitted_escalated(d: Demo, title: str) -> None:
     """Verification pending 9 h against a 4 h rule: overdue at 4 h, escalated to the manager at 8 h."""
-    permit = d.permit(title, "Electrical Work", by="contractor_c", at=d.ago(hours=10),
-                      start=d.now + timedelta(hours=2), hours=8, location="MCC-2 room",
-                      description="Replace the feeder 7 breaker; LOTO on the incomer and isolator.")
+    permit = d.permit(
+        title,
+        "Electrical Work",
+        by="contractor_c",
+        at=d.ago(hours=10),
+        start=d.now + timedelta(hours=2),
+        hours=8,
+        location="MCC-2 room",
+        description="Replace the feeder 7 breaker; LOTO on the incomer and isolator.",
+    )
     for code in ("E-BRK-201", "E-DSC-202"):
-        isolation.assign_isolation_point(permit=permit, by=permit.created_by, point=d.points[code],
-                                         now=d.ago(hours=9, minutes=50))
+        isolation.assign_isolation_point(
+            permit=permit, by=permit.created_by, point=d.points[code], now=d.ago(hours=9, minutes=50)
+        )
     d.submit(permit, at=d.ago(hours=9, minutes=5))
 
 
 def _under_review(d: Demo, title: str) -> None:
     """Approval pending 5 h against a 2 h rule: escalated to the safety officer."""
-    permit = d.permit(title, "Hot Work", by="contractor_c", at=d.ago(hours=7), start=d.now + timedelta(hours=1),
-                      hours=8, location="Cooling water header CW-2", description="Hot tap a 2\" branch.")
+    permit = d.permit(
+        title,
+        "Hot Work",
+        by="contractor_c",
+        at=d.ago(hours=7),
+        start=d.now + timedelta(hours=1),
+        hours=8,
+        location="Cooling water header CW-2",
+        description='Hot tap a 2" branch.',
+    )
     d.submit(permit, at=d.ago(hours=6, minutes=30))
     d.verify(permit, at=d.ago(hours=5))
 
 
 def _approved(d: Demo, title: str) -> None:
-    permit = d.permit(title, "Work at Height", by="contractor_c", at=d.ago(hours=3),
-                      start=d.now + timedelta(hours=1), hours=8, location="Tank T-101 roof")
+    permit = d.permit(
+        title,
+        "Work at Height",
+        by="contractor_c",
+        at=d.ago(hours=3),
+        start=d.now + timedelta(hours=1),
+        hours=8,
+        location="Tank T-101 roof",
+    )
     d.approved(permit, at=d.ago(hours=2))
 
 
 def _active_expiring(d: Demo, title: str) -> None:
     """Electrical, isolation verified, ends in 45 minutes with its closeout still open."""
-    permit = d.permit(title, "Electrical Work", by="contractor_c", at=d.ago(hours=8),
-                      start=d.ago(hours=4), hours=4.75, location="Substation SS-1",
-                      description="Terminate new cables on panel A feeder 3.")
+    permit = d.permit(
+        title,
+        "Electrical Work",
+        by="contractor_c",
+        at=d.ago(hours=8),
+        start=d.ago(hours=4),
+        hours=4.75,
+        location="Substation SS-1",
+        description="Terminate new cables on panel A feeder 3.",
+    )
     d.isolate(permit, ("E-BRK-101",), at=d.ago(hours=7, minutes=30), verified=True)
     d.approved(permit, at=d.ago(hours=7))
     d.activate(permit, at=d.ago(hours=4))
 
 
 def _active(d: Demo, title: str) -> None:
-    permit = d.permit(title, "Confined Space", by="contractor_c", at=d.ago(hours=6),
-                      start=d.ago(hours=2), hours=8, location="Vessel V-301",
-                      description="Internal inspection; gas test every 2 h.")
+    permit = d.permit(
+        title,
+        "Confined Space",
+        by="contractor_c",
+        at=d.ago(hours=6),
+        start=d.ago(hours=2),
+        hours=8,
+        location="Vessel V-301",
+        description="Internal inspection; gas test every 2 h.",
+    )
     d.isolate(permit, ("C-VLV-301", "C-BLD-302", "T-VLV-601"), at=d.ago(hours=5), verified=True)
     d.approved(permit, at=d.ago(hours=4))
     d.activate(permit, at=d.ago(hours=2))
 
 
 def _suspended(d: Demo, title: str) -> None:
-    permit = d.permit(title, "Work at Height", by="contractor_c", at=d.ago(hours=6),
-                      start=d.ago(hours=3), hours=8, location="Pipe bridge PB-1")
+    permit = d.permit(
+        title,
+        "Work at Height",
+        by="contractor_c",
+        at=d.ago(hours=6),
+        start=d.ago(hours=3),
+        hours=8,
+        location="Pipe bridge PB-1",
+    )
     d.approved(permit, at=d.ago(hours=5))
     d.activate(permit, at=d.ago(hours=3))
-    workflow.suspend_permit(permit=permit, by=d.users["client_approver"],
-                            comment="High wind: gusts above 40 km/h.", now=d.ago(hours=1))
+    workflow.suspend_permit(
+        permit=permit, by=d.users["client_approver"], comment="High wind: gusts above 40 km/h.", now=d.ago(hours=1)
+    )
 
 
 def _completed(d: Demo, title: str) -> None:
-    permit = d.permit(title, "Cold Work", by="contractor_c", at=d.ago(hours=30),
-                      start=d.ago(hours=26), hours=6, location="Pump house, P-104")
+    permit = d.permit(
+        title,
+        "Cold Work",
+        by="contractor_c",
+        at=d.ago(hours=30),
+        start=d.ago(hours=26),
+        hours=6,
+        location="Pump house, P-104",
+    )
     d.approved(permit, at=d.ago(hours=28))
     d.activate(permit, at=d.ago(hours=26))
     d.close_out(permit, at=d.ago(hours=21, minutes=30))
-    workflow.complete_permit(permit=permit, by=permit.created_by, comment="Pump back in service.",
-                             now=d.ago(hours=21))
+    workflow.complete_permit(permit=permit, by=permit.created_by, comment="Pump back in service.", now=d.ago(hours=21))
 
 
 def _cancelled(d: Demo, title: str) -> None:
-    permit = d.permit(title, "Hot Work", by="contractor_c", at=d.ago(hours=5), start=d.now + timedelta(days=2),
-                      hours=4, location="Loading bay 2")
+    permit = d.permit(
+        title,
+        "Hot Work",
+        by="contractor_c",
+        at=d.ago(hours=5),
+        start=d.now + timedelta(days=2),
+        hours=4,
+        location="Loading bay 2",
+    )
     d.submit(permit, at=d.ago(hours=4, minutes=30))
-    workflow.cancel_permit(permit=permit, by=permit.created_by, comment="Job re-planned for next week.",
-                           now=d.ago(hours=4))
+    workflow.cancel_permit(
+        permit=permit, by=permit.created_by, comment="Job re-planned for next week.", now=d.ago(hours=4)
+    )
 
 
 def _rejected(d: Demo, title: str) -> None:
-    permit = d.permit(title, "Confined Space", by="contractor_c", at=d.ago(hours=4),
-                      start=d.now + timedelta(hours=5), hours=4, location="Sump pit SP-2")
+    permit = d.permit(
+        title,
+        "Confined Space",
+        by="contractor_c",
+        at=d.ago(hours=4),
+        start=d.now + timedelta(hours=5),
+        hours=4,
+        location="Sump pit SP-2",
+    )
     d.submit(permit, at=d.ago(hours=3, minutes=30))
-    workflow.verify_permit(permit=permit, by=d.users["epc_verifier"], approve=False,
-                           comments="Gas test certificate and rescue plan missing.", now=d.ago(hours=3))
+    workflow.verify_permit(
+        permit=permit,
+        by=d.users["epc_verifier"],
+        approve=False,
+        comments="Gas test certificate and rescue plan missing.",
+        now=d.ago(hours=3),
+    )
 
 
 def _expired(d: Demo, title: str) -> None:
     """Active past its end: expired by the system, as the expiry job would."""
-    permit = d.permit(title, "Cold Work", by="contractor_b", at=d.ago(hours=14),
-                      start=d.ago(hours=12), hours=10, location="Warehouse W-1")
+    permit = d.permit(
+        title,
+        "Cold Work",
+        by="contractor_b",
+        at=d.ago(hours=14),
+        start=d.ago(hours=12),
+        hours=10,
+        location="Warehouse W-1",
+    )
     d.approved(permit, at=d.ago(hours=13))
     d.activate(permit, at=d.ago(hours=12))
     locked = Permit.objects.select_for_update().select_related("permit_type", "project").get(pk=permit.pk)
@@ -305,7 +514,8 @@ def seed_demo(*, now: datetime | None = None) -> DemoResult:
     result = DemoResult()
     with transaction.atomic():
         project, created = Project.objects.get_or_create(
-            code=PROJECT_CODE, defaults={"name": PROJECT_NAME, "time_zone": PROJECT_TIME_ZONE})
+            code=PROJECT_CODE, defaults={"name": PROJECT_NAME, "time_zone": PROJECT_TIME_ZONE}
+        )
         result.count("projects", created)
         users = {spec.username: _seed_user(spec, project, result) for spec in DEMO_USERS}
         types = _seed_permit_types(result)
@@ -325,14 +535,20 @@ def seed_demo(*, now: datetime | None = None) -> DemoResult:
 def _seed_user(spec: DemoUser, project: Project, result: DemoResult) -> User:
     user = User.objects.filter(username=spec.username).first()
     if user is None:
-        user = User(username=spec.username, first_name=spec.first_name, last_name=spec.last_name,
-                    email=f"{spec.username}@demo.example", is_staff=spec.superuser,
-                    is_superuser=spec.superuser)
+        user = User(
+            username=spec.username,
+            first_name=spec.first_name,
+            last_name=spec.last_name,
+            email=f"{spec.username}@demo.example",
+            is_staff=spec.superuser,
+            is_superuser=spec.superuser,
+        )
         user.set_password(DEMO_PASSWORD)
         user.save()
         result.count("users", True)
     membership, created = Membership.objects.get_or_create(
-        user=user, project=project, defaults={"company_type": spec.company_type, "grade": spec.grade})
+        user=user, project=project, defaults={"company_type": spec.company_type, "grade": spec.grade}
+    )
     result.count("memberships", created)
     for role in spec.roles:
         _, created = MembershipRole.objects.get_or_create(membership=membership, name=role)
@@ -343,13 +559,20 @@ def _seed_user(spec: DemoUser, project: Project, result: DemoResult) -> User:
 def _seed_permit_types(result: DemoResult) -> dict[str, PermitType]:
     types = {}
     for name, (category, risk, isolated, hours, items) in PERMIT_TYPES.items():
-        permit_type, created = PermitType.objects.get_or_create(name=name, defaults={
-            "category": category, "risk_level": risk, "requires_structured_isolation": isolated,
-            "requires_closeout": True, "default_validity_hours": hours,
-        })
+        permit_type, created = PermitType.objects.get_or_create(
+            name=name,
+            defaults={
+                "category": category,
+                "risk_level": risk,
+                "requires_structured_isolation": isolated,
+                "requires_closeout": True,
+                "default_validity_hours": hours,
+            },
+        )
         result.count("permit types", created)
         _, created = CloseoutTemplate.objects.get_or_create(
-            permit_type=permit_type, name=f"{name} closeout",
+            permit_type=permit_type,
+            name=f"{name} closeout",
             defaults={"items": [{"key": k, "label": label, "required": req} for k, label, req in items]},
         )
         result.count("closeout templates", created)
@@ -360,9 +583,15 @@ def _seed_permit_types(result: DemoResult) -> dict[str, PermitType]:
 def _seed_isolation_points(project: Project, result: DemoResult) -> dict[str, IsolationPoint]:
     points = {}
     for code, point_type, energy_type, location in ISOLATION_POINTS:
-        point, created = IsolationPoint.objects.get_or_create(project=project, code=code, defaults={
-            "point_type": point_type, "energy_type": energy_type, "location": location,
-        })
+        point, created = IsolationPoint.objects.get_or_create(
+            project=project,
+            code=code,
+            defaults={
+                "point_type": point_type,
+                "energy_type": energy_type,
+                "location": location,
+            },
+        )
         result.count("isolation points", created)
         points[code] = point
     return points
@@ -373,6 +602,7 @@ def _seed_escalation_rules(types: dict[str, PermitType], result: DemoResult) -> 
         permit_type = types[type_name]
         if EscalationRule.objects.filter(permit_type=permit_type, step_name=step, is_active=True).exists():
             continue
-        save_escalation_rule(rule=EscalationRule(
-            permit_type=permit_type, step_name=step, time_limit_hours=hours, escalate_to_role=role))
+        save_escalation_rule(
+            rule=EscalationRule(permit_type=permit_type, step_name=step, time_limit_hours=hours, escalate_to_role=role)
+        )
         result.count("escalation rules", True)

@@ -33,8 +33,9 @@ class IllegalTransition(PTWError):
 
     status_code = 409
 
-    def __init__(self, message: str, *, current: str = "", allowed: tuple[str, ...] = (),
-                 missing: list[str] | None = None):
+    def __init__(
+        self, message: str, *, current: str = "", allowed: tuple[str, ...] = (), missing: list[str] | None = None
+    ):
         super().__init__(message)
         self.current = current
         self.allowed = list(allowed)

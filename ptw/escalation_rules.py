@@ -1,8 +1,9 @@
 """Saving escalation rules (Django admin and the web page both call this)."""
+
 from django.db import transaction
 
-from .escalation_schedule import reschedule_pending_steps
 from .errors import InvalidInput
+from .escalation_schedule import reschedule_pending_steps
 from .models import EscalationRule
 
 

@@ -3,6 +3,7 @@
 A step's time limit comes from the active EscalationRule for (permit type, step), else
 PTW_DEFAULT_ESCALATION_HOURS. Levels (EscalationLevel rows) are multiples of that limit.
 """
+
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -13,9 +14,11 @@ from .models import EscalationLevel, EscalationRule, WorkflowStep
 
 
 def time_limit_hours(*, permit_type_id: int, step_id: str) -> Decimal:
-    rule = EscalationRule.objects.filter(
-        permit_type_id=permit_type_id, step_name=step_id, is_active=True
-    ).only("time_limit_hours").first()
+    rule = (
+        EscalationRule.objects.filter(permit_type_id=permit_type_id, step_name=step_id, is_active=True)
+        .only("time_limit_hours")
+        .first()
+    )
     if rule is not None:
         return Decimal(rule.time_limit_hours)
     return Decimal(str(settings.PTW_DEFAULT_ESCALATION_HOURS))
@@ -46,5 +49,7 @@ def reschedule_pending_steps(*, permit_type_id: int, step_id: str) -> int:
     setting next_check_at to pending_since makes them due without guessing here.
     """
     return WorkflowStep.objects.filter(
-        status="pending", step_id=step_id, instance__permit__permit_type_id=permit_type_id,
+        status="pending",
+        step_id=step_id,
+        instance__permit__permit_type_id=permit_type_id,
     ).update(next_check_at=F("pending_since"))

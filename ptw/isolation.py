@@ -1,4 +1,5 @@
 """Lockout/tagout on a permit: assign points, then isolate → verify → de-isolate."""
+
 from datetime import datetime
 
 from django.db import transaction
@@ -30,14 +31,17 @@ def unverified_required_points(permit: Permit) -> list[str]:
 
 
 @transaction.atomic
-def assign_isolation_point(*, permit: Permit, by: User, point: IsolationPoint, required: bool = True,
-                           now: datetime | None = None) -> PermitIsolationPoint:
+def assign_isolation_point(
+    *, permit: Permit, by: User, point: IsolationPoint, required: bool = True, now: datetime | None = None
+) -> PermitIsolationPoint:
     now = now or timezone.now()
     require(actor_for(by, permit), permit, "isolation")
     if point.project_id != permit.project_id or not point.is_active:
         raise InvalidInput({"point_id": ["This isolation point is not in the permit's project library."]})
     assignment, created = PermitIsolationPoint.objects.get_or_create(
-        permit=permit, point=point, defaults={"required": required, "assigned_at": now},
+        permit=permit,
+        point=point,
+        defaults={"required": required, "assigned_at": now},
     )
     if not created:
         raise InvalidInput({"point_id": [f"{point.code} is already assigned to this permit."]})
@@ -46,13 +50,22 @@ def assign_isolation_point(*, permit: Permit, by: User, point: IsolationPoint, r
 
 
 @transaction.atomic
-def update_isolation_point(*, assignment: PermitIsolationPoint, by: User, action: str,
-                           lock_ids: list[str] | None = None, notes: str = "",
-                           now: datetime | None = None) -> PermitIsolationPoint:
+def update_isolation_point(
+    *,
+    assignment: PermitIsolationPoint,
+    by: User,
+    action: str,
+    lock_ids: list[str] | None = None,
+    notes: str = "",
+    now: datetime | None = None,
+) -> PermitIsolationPoint:
     """Move a point one stage on. Isolating records the locks; a different person verifies."""
     now = now or timezone.now()
-    assignment = PermitIsolationPoint.objects.select_for_update().select_related(
-        "permit__project", "point").get(pk=assignment.pk)
+    assignment = (
+        PermitIsolationPoint.objects.select_for_update()
+        .select_related("permit__project", "point")
+        .get(pk=assignment.pk)
+    )
     permit = assignment.permit
     require(actor_for(by, permit), permit, "isolation")
     target = STEP_FOR_ACTION.get(action)

@@ -4,6 +4,7 @@ Every notification is written in the caller's transaction by an insert that igno
 duplicate (same recipient and dedupe key), so the same event reaches a user once per
 local day of the permit's project, however many times or processes raise it.
 """
+
 import hashlib
 import zoneinfo
 from collections.abc import Iterable, Sequence
@@ -66,8 +67,13 @@ def _project_tz(permit: Permit) -> tzinfo:
 
 
 def generate_dedupe_key(
-    user_id: int, event_type: str, permit_id: int, extra: str | None = None,
-    *, now: datetime | None = None, tz: tzinfo | None = None,
+    user_id: int,
+    event_type: str,
+    permit_id: int,
+    extra: str | None = None,
+    *,
+    now: datetime | None = None,
+    tz: tzinfo | None = None,
 ) -> str:
     """MD5 of user, event, permit, the local date and `extra`; returns 32 hex digits.
 
@@ -78,7 +84,7 @@ def generate_dedupe_key(
         tz = _zone(Permit.objects.filter(pk=permit_id).values_list("project__time_zone", flat=True).first())
     local_date = timezone.localtime(now or timezone.now(), tz).date().isoformat()
     raw = f"{user_id}:{event_type}:{permit_id}:{local_date}:{extra or ''}"
-    return hashlib.md5(raw.encode()).hexdigest()
+    return hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -128,9 +134,15 @@ def build_ptw_notification(event: PermitNotice, *, now: datetime | None = None) 
 
 
 def create_ptw_notification(
-    user_id: int, event_type: str, permit: Permit, message: str | None = None,
-    extra_data: dict | None = None, sender_id: int | None = None, dedupe_extra: str | None = None,
-    *, now: datetime | None = None,
+    user_id: int,
+    event_type: str,
+    permit: Permit,
+    message: str | None = None,
+    extra_data: dict | None = None,
+    sender_id: int | None = None,
+    dedupe_extra: str | None = None,
+    *,
+    now: datetime | None = None,
 ) -> Notification | None:
     """Create one PTW notification; None when it is a duplicate or notifications are off."""
     if not settings.NOTIFICATIONS_ENABLED:
@@ -146,9 +158,16 @@ def create_ptw_notifications(events: Sequence[PermitNotice], *, now: datetime | 
     return notify_many([build_ptw_notification(event, now=now) for event in events], now=now)
 
 
-def _notify_each(user_ids: Iterable[int | None], event_type: str, permit: Permit, *,
-                 sender_id: int | None = None, skip_sender: bool = True, now: datetime | None = None,
-                 **kwargs) -> list[int]:
+def _notify_each(
+    user_ids: Iterable[int | None],
+    event_type: str,
+    permit: Permit,
+    *,
+    sender_id: int | None = None,
+    skip_sender: bool = True,
+    now: datetime | None = None,
+    **kwargs,
+) -> list[int]:
     """Notify each distinct user once; the actor is not told of their own action."""
     recipients = []
     for user_id in user_ids:
@@ -161,6 +180,7 @@ def _notify_each(user_ids: Iterable[int | None], event_type: str, permit: Permit
 
 # --- One helper per event (specification section 1, wiring in ptw/workflow.py) ---
 
+
 def notify_permit_created(permit: Permit, *, now: datetime | None = None) -> list[int]:
     """Confirmation to the creator (their own action, by design)."""
     return _notify_each([permit.created_by_id], "ptw_created", permit, skip_sender=False, now=now)
@@ -170,34 +190,56 @@ def notify_permit_submitted(permit: Permit, *, now: datetime | None = None) -> l
     return _notify_each([permit.created_by_id], "ptw_submitted", permit, skip_sender=False, now=now)
 
 
-def notify_verifier_assigned(permit: Permit, verifier_id: int, *, sender_id: int | None = None, now: datetime | None = None) -> list[int]:
+def notify_verifier_assigned(
+    permit: Permit, verifier_id: int, *, sender_id: int | None = None, now: datetime | None = None
+) -> list[int]:
     return _notify_each([verifier_id], "ptw_verification", permit, sender_id=sender_id, now=now)
 
 
-def notify_approver_assigned(permit: Permit, approver_id: int, *, sender_id: int | None = None, now: datetime | None = None) -> list[int]:
+def notify_approver_assigned(
+    permit: Permit, approver_id: int, *, sender_id: int | None = None, now: datetime | None = None
+) -> list[int]:
     return _notify_each([approver_id], "ptw_approval", permit, sender_id=sender_id, now=now)
 
 
 def notify_permit_approved(permit: Permit, *, sender_id: int | None = None, now: datetime | None = None) -> list[int]:
-    return _notify_each([permit.created_by_id, permit.verifier_id], "ptw_approved", permit, sender_id=sender_id, now=now)
+    return _notify_each(
+        [permit.created_by_id, permit.verifier_id], "ptw_approved", permit, sender_id=sender_id, now=now
+    )
 
 
-def notify_permit_rejected(permit: Permit, *, stage: str, reason: str = "",
-                           sender_id: int | None = None, now: datetime | None = None) -> list[int]:
+def notify_permit_rejected(
+    permit: Permit, *, stage: str, reason: str = "", sender_id: int | None = None, now: datetime | None = None
+) -> list[int]:
     message = f"Permit {permit.permit_number} ({permit.title}) was rejected at {stage}."
     if reason:
         message += f" Reason: {reason}"
-    return _notify_each([permit.created_by_id], "ptw_rejected", permit, sender_id=sender_id,
-                        message=message, extra_data={"stage": stage}, dedupe_extra=stage, now=now)
+    return _notify_each(
+        [permit.created_by_id],
+        "ptw_rejected",
+        permit,
+        sender_id=sender_id,
+        message=message,
+        extra_data={"stage": stage},
+        dedupe_extra=stage,
+        now=now,
+    )
 
 
 def notify_permit_activated(permit: Permit, *, sender_id: int | None = None, now: datetime | None = None) -> list[int]:
-    return _notify_each([permit.created_by_id, permit.approver_id], "ptw_activated", permit, sender_id=sender_id, now=now)
+    return _notify_each(
+        [permit.created_by_id, permit.approver_id], "ptw_activated", permit, sender_id=sender_id, now=now
+    )
 
 
 def notify_permit_completed(permit: Permit, *, sender_id: int | None = None, now: datetime | None = None) -> list[int]:
-    return _notify_each([permit.created_by_id, permit.verifier_id, permit.approver_id],
-                        "ptw_completed", permit, sender_id=sender_id, now=now)
+    return _notify_each(
+        [permit.created_by_id, permit.verifier_id, permit.approver_id],
+        "ptw_completed",
+        permit,
+        sender_id=sender_id,
+        now=now,
+    )
 
 
 def notify_permit_expired(permit: Permit, *, now: datetime | None = None) -> list[int]:

@@ -1,4 +1,5 @@
 """Creating and editing permits (the draft stage)."""
+
 from datetime import datetime
 
 from django.db import transaction
@@ -16,8 +17,9 @@ from .workflow import log_event
 EDITABLE_FIELDS = ("permit_type", "title", "description", "location", "planned_start_time", "planned_end_time")
 
 
-def _validate(*, project: Project, permit_type: PermitType, planned_start_time: datetime,
-              planned_end_time: datetime) -> None:
+def _validate(
+    *, project: Project, permit_type: PermitType, planned_start_time: datetime, planned_end_time: datetime
+) -> None:
     errors: dict[str, list[str]] = {}
     if planned_end_time <= planned_start_time:
         errors["planned_end_time"] = ["The planned end must be after the planned start."]
@@ -32,19 +34,38 @@ def permit_number_for(permit: Permit) -> str:
 
 
 @transaction.atomic
-def create_permit(*, by: User, project: Project, permit_type: PermitType, title: str,
-                  location: str, planned_start_time: datetime, planned_end_time: datetime,
-                  description: str = "", now: datetime | None = None) -> Permit:
+def create_permit(
+    *,
+    by: User,
+    project: Project,
+    permit_type: PermitType,
+    title: str,
+    location: str,
+    planned_start_time: datetime,
+    planned_end_time: datetime,
+    description: str = "",
+    now: datetime | None = None,
+) -> Permit:
     """Create a draft permit numbered PTW-<year>-<id>; the creator must be a project member."""
     now = now or timezone.now()
     if membership_get(user=by, project_id=project.pk) is None:
         raise InvalidInput({"project": ["You are not a member of this project."]})
-    _validate(project=project, permit_type=permit_type, planned_start_time=planned_start_time,
-              planned_end_time=planned_end_time)
+    _validate(
+        project=project,
+        permit_type=permit_type,
+        planned_start_time=planned_start_time,
+        planned_end_time=planned_end_time,
+    )
     permit = Permit.objects.create(
-        project=project, permit_type=permit_type, title=title, description=description,
-        location=location, planned_start_time=planned_start_time, planned_end_time=planned_end_time,
-        created_by=by, created_at=now,
+        project=project,
+        permit_type=permit_type,
+        title=title,
+        description=description,
+        location=location,
+        planned_start_time=planned_start_time,
+        planned_end_time=planned_end_time,
+        created_by=by,
+        created_at=now,
     )
     permit.permit_number = permit_number_for(permit)
     permit.save(update_fields=["permit_number"])
@@ -67,8 +88,12 @@ def update_permit(*, permit: Permit, by: User, now: datetime | None = None, **ch
         return permit  # nothing changed: no write, no audit event
     for name, value in changes.items():
         setattr(permit, name, value)
-    _validate(project=permit.project, permit_type=permit.permit_type,
-              planned_start_time=permit.planned_start_time, planned_end_time=permit.planned_end_time)
+    _validate(
+        project=permit.project,
+        permit_type=permit.permit_type,
+        planned_start_time=permit.planned_start_time,
+        planned_end_time=permit.planned_end_time,
+    )
     permit.save()
     log_event(permit, by=by, action="edited", now=now, comment=", ".join(sorted(changes)))
     return permit

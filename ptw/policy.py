@@ -1,4 +1,5 @@
 """Who may take which action on a permit, now. Services enforce it; pages use it to offer buttons."""
+
 from dataclasses import dataclass
 
 from accounts.models import Grade, Membership, User
@@ -27,10 +28,20 @@ ACTION_STATUS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "closeout": ((S.ACTIVE, S.SUSPENDED), None),
 }
 ACTION_LABELS = {
-    "edit": "edit", "initiate": "submit", "assign_verifier": "assign a verifier", "verify": "verify",
-    "assign_approver": "assign an approver", "approve": "approve", "activate": "activate",
-    "complete": "complete", "suspend": "suspend", "resume": "resume", "cancel": "cancel",
-    "resubmit": "resubmit", "isolation": "update isolation on", "closeout": "update the closeout of",
+    "edit": "edit",
+    "initiate": "submit",
+    "assign_verifier": "assign a verifier",
+    "verify": "verify",
+    "assign_approver": "assign an approver",
+    "approve": "approve",
+    "activate": "activate",
+    "complete": "complete",
+    "suspend": "suspend",
+    "resume": "resume",
+    "cancel": "cancel",
+    "resubmit": "resubmit",
+    "isolation": "update isolation on",
+    "closeout": "update the closeout of",
 }
 
 
@@ -61,8 +72,9 @@ STEP_ACTIONS = ("verify", "approve")  # the actions only a pending step's assign
 def _pending_assignees(permit: Permit) -> dict[str, int | None]:
     """{step_id: assignee id} of the permit's pending workflow steps (one query)."""
     return dict(
-        WorkflowStep.objects.filter(instance__permit=permit, status=StepStatus.PENDING)
-        .values_list("step_id", "assignee_id")
+        WorkflowStep.objects.filter(instance__permit=permit, status=StepStatus.PENDING).values_list(
+            "step_id", "assignee_id"
+        )
     )
 
 
@@ -91,9 +103,8 @@ def _is_permitted(actor: Actor, permit: Permit, action: str, pending: dict[str, 
         return actor.is_admin or permit.approver_id == uid
     if action == "cancel":
         return actor.is_admin or is_creator
-    if action == "isolation":
-        return True  # any project member does field work; the isolation service checks who verifies
-    return False
+    # isolation: any project member does field work; the isolation service checks who verifies
+    return action == "isolation"
 
 
 def require(actor: Actor, permit: Permit, action: str) -> None:
@@ -105,19 +116,19 @@ def require(actor: Actor, permit: Permit, action: str) -> None:
         raise IllegalTransition(
             f"Cannot {ACTION_LABELS[action]} permit {permit.permit_number}: it is {permit.status}; "
             f"allowed next statuses: {allowed_text}.",
-            current=permit.status, allowed=allowed,
+            current=permit.status,
+            allowed=allowed,
         )
     pending = _pending_assignees(permit) if action in STEP_ACTIONS else {}
     if not _is_permitted(actor, permit, action, pending):
-        raise ActionNotAllowed(
-            f"You may not {ACTION_LABELS[action]} permit {permit.permit_number}."
-        )
+        raise ActionNotAllowed(f"You may not {ACTION_LABELS[action]} permit {permit.permit_number}.")
 
 
 def available_actions(actor: Actor, permit: Permit) -> list[str]:
     """The actions this user may take on this permit now (for buttons)."""
     pending = _pending_assignees(permit)
     return [
-        action for action, (statuses, _) in ACTION_STATUS.items()
+        action
+        for action, (statuses, _) in ACTION_STATUS.items()
         if permit.status in statuses and _is_permitted(actor, permit, action, pending)
     ]

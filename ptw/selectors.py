@@ -1,4 +1,5 @@
 """Reads that decide what a user may see; shared by the API and the web pages."""
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -11,9 +12,9 @@ def permits_visible_to(user: User) -> QuerySet[Permit]:
     """Permits of the projects the user is an active member of."""
     if not user.is_authenticated:
         return Permit.objects.none()
-    return Permit.objects.filter(
-        project__memberships__user=user, project__memberships__is_active=True
-    ).select_related("permit_type", "project", "created_by", "verifier", "approver")
+    return Permit.objects.filter(project__memberships__user=user, project__memberships__is_active=True).select_related(
+        "permit_type", "project", "created_by", "verifier", "approver"
+    )
 
 
 def permit_get_for_user(user: User, permit_id: int, *, for_update: bool = False) -> Permit:
@@ -21,9 +22,11 @@ def permit_get_for_user(user: User, permit_id: int, *, for_update: bool = False)
     queryset = permits_visible_to(user)
     if for_update:
         # Lock only the permit row (not the joined rows) while an action runs on it.
-        queryset = Permit.objects.select_for_update(of=("self",)).filter(
-            pk__in=permits_visible_to(user).filter(pk=permit_id).values("pk")
-        ).select_related("permit_type", "project", "created_by", "verifier", "approver")
+        queryset = (
+            Permit.objects.select_for_update(of=("self",))
+            .filter(pk__in=permits_visible_to(user).filter(pk=permit_id).values("pk"))
+            .select_related("permit_type", "project", "created_by", "verifier", "approver")
+        )
     try:
         return queryset.get(pk=permit_id)
     except (Permit.DoesNotExist, ValueError, TypeError):
@@ -34,12 +37,12 @@ def my_pending_steps(user: User) -> QuerySet[WorkflowStep]:
     """Workflow steps waiting for this user, oldest first."""
     return (
         WorkflowStep.objects.filter(
-            assignee=user, status=StepStatus.PENDING,
+            assignee=user,
+            status=StepStatus.PENDING,
             # a member who left the project no longer sees (or acts on) its permits
             instance__permit__project__memberships__user=user,
             instance__permit__project__memberships__is_active=True,
         )
-        .select_related("instance__permit__permit_type", "instance__permit__project",
-                        "instance__permit__created_by")
+        .select_related("instance__permit__permit_type", "instance__permit__project", "instance__permit__created_by")
         .order_by("pending_since", "id")
     )

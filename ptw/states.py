@@ -1,4 +1,5 @@
 """The permit status machine: one table of allowed transitions (DESIGN.md)."""
+
 from django.db import models
 
 

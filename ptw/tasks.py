@@ -4,6 +4,7 @@ The jobs are safe to run twice at once and to rerun after a crash, so a retry af
 database error (connection lost, serialisation failure, lock timeout) is always safe.
 Each returns its counts; per-permit failures are recorded in the job's JobRun, not raised.
 """
+
 from celery import shared_task
 from django.db import DatabaseError
 

@@ -2,6 +2,7 @@
 
 One selector for the API (`/permits/{id}/timeline/`) and the permit page.
 """
+
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -35,11 +36,16 @@ def permit_timeline(permit: Permit) -> list[TimelineEntry]:
     """Everything that happened to the permit, oldest first (4 queries)."""
     entries = [_event_entry(event) for event in PermitEvent.objects.filter(permit=permit).select_related("actor")]
     records = list(EscalationRecord.objects.filter(permit=permit).select_related("step"))
-    names = {user.pk: user.display_name
-             for user in User.objects.filter(pk__in={uid for r in records for uid in r.recipient_ids})}
+    names = {
+        user.pk: user.display_name
+        for user in User.objects.filter(pk__in={uid for r in records for uid in r.recipient_ids})
+    }
     entries += [_escalation_entry(record, names) for record in records]
-    notes = (Notification.objects.filter(subject_type=PERMIT_SUBJECT, subject_id=permit.pk)
-             .select_related("recipient", "sender").order_by("-created_at", "-id")[:TIMELINE_NOTIFICATIONS])
+    notes = (
+        Notification.objects.filter(subject_type=PERMIT_SUBJECT, subject_id=permit.pk)
+        .select_related("recipient", "sender")
+        .order_by("-created_at", "-id")[:TIMELINE_NOTIFICATIONS]
+    )
     entries += [_notification_entry(note) for note in notes]
     return sorted(entries, key=lambda entry: entry.at)
 
@@ -49,25 +55,42 @@ def _event_entry(event: PermitEvent) -> TimelineEntry:
     if event.from_status and event.to_status and event.from_status != event.to_status:
         title += f" ({event.from_status} → {event.to_status})"
     return TimelineEntry(
-        event.created_at, "event", title, actor=event.actor_name, who=event.actor_name, detail=event.comment,
-        action=event.action, from_status=event.from_status, to_status=event.to_status,
+        event.created_at,
+        "event",
+        title,
+        actor=event.actor_name,
+        who=event.actor_name,
+        detail=event.comment,
+        action=event.action,
+        from_status=event.from_status,
+        to_status=event.to_status,
     )
 
 
 def _escalation_entry(record: EscalationRecord, names: dict[int, str]) -> TimelineEntry:
     return TimelineEntry(
-        record.reached_at, "escalation",
+        record.reached_at,
+        "escalation",
         f"{record.step.name} step reached level {record.level} ({record.event_type})",
-        actor="system", who=", ".join(names.get(uid, f"user {uid}") for uid in record.recipient_ids),
-        detail=f"{record.step.name} pending {record.pending_hours} h", action=record.event_type,
-        level=record.level, event_type=record.event_type, recipient_ids=list(record.recipient_ids),
+        actor="system",
+        who=", ".join(names.get(uid, f"user {uid}") for uid in record.recipient_ids),
+        detail=f"{record.step.name} pending {record.pending_hours} h",
+        action=record.event_type,
+        level=record.level,
+        event_type=record.event_type,
+        recipient_ids=list(record.recipient_ids),
     )
 
 
 def _notification_entry(note: Notification) -> TimelineEntry:
     return TimelineEntry(
-        note.created_at, "notification", note.title,
-        actor=note.sender.display_name if note.sender else "system", who=f"to {note.recipient.display_name}",
-        detail=note.message, action=note.notification_type, event_type=note.notification_type,
+        note.created_at,
+        "notification",
+        note.title,
+        actor=note.sender.display_name if note.sender else "system",
+        who=f"to {note.recipient.display_name}",
+        detail=note.message,
+        action=note.notification_type,
+        event_type=note.notification_type,
         recipient_ids=[note.recipient_id],
     )

@@ -3,6 +3,7 @@
 Each is atomic: the status change (a conditional UPDATE), its audit event and its
 notifications commit together or not at all. Domain errors (ptw/errors.py) change nothing.
 """
+
 from datetime import datetime
 
 from django.conf import settings
@@ -16,7 +17,13 @@ from . import notification_utils as notes
 from .errors import IllegalTransition, InvalidInput
 from .escalation_schedule import schedule_new_pending_step
 from .models import (
-    Permit, PermitEvent, PermitStatus, StepId, StepStatus, WorkflowInstance, WorkflowStep,
+    Permit,
+    PermitEvent,
+    PermitStatus,
+    StepId,
+    StepStatus,
+    WorkflowInstance,
+    WorkflowStep,
 )
 from .models.workflow import STEP_ORDER, STEP_ROLE
 from .policy import actor_for, require
@@ -25,8 +32,16 @@ from .states import ALLOWED_TRANSITIONS, is_allowed
 S = PermitStatus
 
 
-def transition(permit: Permit, *, to: str, by: User | None, comment: str = "", action: str = "",
-               now: datetime, fields: dict | None = None) -> None:
+def transition(
+    permit: Permit,
+    *,
+    to: str,
+    by: User | None,
+    comment: str = "",
+    action: str = "",
+    now: datetime,
+    fields: dict | None = None,
+) -> None:
     """Move `permit` to status `to` if the table allows it and nobody changed it meanwhile."""
     fields = fields or {}
     if not is_allowed(permit.status, to):
@@ -34,28 +49,39 @@ def transition(permit: Permit, *, to: str, by: User | None, comment: str = "", a
         raise IllegalTransition(
             f"Permit {permit.permit_number} is {permit.status} and cannot become {to}; "
             f"allowed next statuses: {', '.join(allowed) or 'none (it is final)'}.",
-            current=permit.status, allowed=allowed,
+            current=permit.status,
+            allowed=allowed,
         )
-    updated = Permit.objects.filter(pk=permit.pk, status=permit.status).update(
-        status=to, updated_at=now, **fields
-    )
+    updated = Permit.objects.filter(pk=permit.pk, status=permit.status).update(status=to, updated_at=now, **fields)
     if not updated:
         raise IllegalTransition(
             f"Permit {permit.permit_number} was changed by someone else meanwhile; reload it.",
             current=permit.status,
         )
-    log_event(permit, by=by, action=action or to, from_status=permit.status, to_status=to,
-              comment=comment, now=now)
+    log_event(permit, by=by, action=action or to, from_status=permit.status, to_status=to, comment=comment, now=now)
     permit.status = to
     for name, value in fields.items():
         setattr(permit, name, value)
 
 
-def log_event(permit: Permit, *, by: User | None, action: str, now: datetime, comment: str = "",
-              from_status: str = "", to_status: str = "") -> PermitEvent:
+def log_event(
+    permit: Permit,
+    *,
+    by: User | None,
+    action: str,
+    now: datetime,
+    comment: str = "",
+    from_status: str = "",
+    to_status: str = "",
+) -> PermitEvent:
     return PermitEvent.objects.create(
-        permit=permit, actor=by, action=action, from_status=from_status or permit.status,
-        to_status=to_status or permit.status, comment=comment, created_at=now,
+        permit=permit,
+        actor=by,
+        action=action,
+        from_status=from_status or permit.status,
+        to_status=to_status or permit.status,
+        comment=comment,
+        created_at=now,
     )
 
 
@@ -75,11 +101,18 @@ def _open_step(permit: Permit, step_id: str, *, now: datetime) -> WorkflowStep:
     """Create (or reopen, after a resubmission) a pending step; the creator must assign it."""
     instance = permit.workflow
     step, _ = WorkflowStep.objects.update_or_create(
-        instance=instance, step_id=step_id,
+        instance=instance,
+        step_id=step_id,
         defaults={
-            "name": StepId(step_id).label, "role": STEP_ROLE[step_id], "order": STEP_ORDER[step_id],
-            "status": StepStatus.PENDING, "assignee": None, "pending_since": now,
-            "completed_at": None, "completed_by": None, "comments": "",
+            "name": StepId(step_id).label,
+            "role": STEP_ROLE[step_id],
+            "order": STEP_ORDER[step_id],
+            "status": StepStatus.PENDING,
+            "assignee": None,
+            "pending_since": now,
+            "completed_at": None,
+            "completed_by": None,
+            "comments": "",
         },
     )
     schedule_new_pending_step(step, permit_type_id=permit.permit_type_id)
@@ -87,16 +120,20 @@ def _open_step(permit: Permit, step_id: str, *, now: datetime) -> WorkflowStep:
     return step
 
 
-def _assign(permit: Permit, step: WorkflowStep, *, by: User, assignee: User, chooser: User,
-            field: str, now: datetime) -> None:
-    eligible = eligible_reviewers(project_id=permit.project_id, chooser=chooser,
-                                  exclude_ids=[permit.created_by_id])
+def _assign(
+    permit: Permit, step: WorkflowStep, *, by: User, assignee: User, chooser: User, field: str, now: datetime
+) -> None:
+    eligible = eligible_reviewers(project_id=permit.project_id, chooser=chooser, exclude_ids=[permit.created_by_id])
     if not eligible.filter(pk=assignee.pk).exists():
-        raise InvalidInput({f"{STEP_ROLE[step.step_id]}_id": [
-            f"{assignee.username} cannot be the {STEP_ROLE[step.step_id]} of this permit: "
-            "it must be an EPC or client member of the project (a client picks client members), "
-            "not the creator."
-        ]})
+        raise InvalidInput(
+            {
+                f"{STEP_ROLE[step.step_id]}_id": [
+                    f"{assignee.username} cannot be the {STEP_ROLE[step.step_id]} of this permit: "
+                    "it must be an EPC or client member of the project (a client picks client members), "
+                    "not the creator."
+                ]
+            }
+        )
     step.assignee = assignee
     step.pending_since = now  # the task is now the assignee's: overdue counts from here
     schedule_new_pending_step(step, permit_type_id=permit.permit_type_id)
@@ -116,14 +153,23 @@ def _complete_step(step: WorkflowStep, *, status: str, by: User, comments: str, 
 
 
 def _default_verifier(permit: Permit, creator: User) -> User | None:
-    eligible = list(eligible_reviewers(project_id=permit.project_id, chooser=creator,
-                                       exclude_ids=[creator.pk])[:2])
+    eligible = list(eligible_reviewers(project_id=permit.project_id, chooser=creator, exclude_ids=[creator.pk])[:2])
     if len(eligible) == 1:
         return eligible[0]
     username = settings.PTW_DEFAULT_VERIFIER_USERNAME
-    return next((user for user in eligible_reviewers(
-        project_id=permit.project_id, chooser=creator, exclude_ids=[creator.pk]
-    ).filter(username=username)), None) if username else None
+    return (
+        next(
+            (
+                user
+                for user in eligible_reviewers(
+                    project_id=permit.project_id, chooser=creator, exclude_ids=[creator.pk]
+                ).filter(username=username)
+            ),
+            None,
+        )
+        if username
+        else None
+    )
 
 
 @transaction.atomic
@@ -131,12 +177,17 @@ def initiate_workflow(*, permit: Permit, by: User, now: datetime | None = None) 
     """Submit a draft: start the workflow, open the verification step, auto-assign if possible."""
     now = now or timezone.now()
     _start(permit, by, "initiate")
-    transition(permit, to=S.SUBMITTED, by=by, action="submitted", now=now,
-               fields={"submitted_at": now, "verifier_id": None, "approver_id": None,
-                       "rejection_reason": ""})
+    transition(
+        permit,
+        to=S.SUBMITTED,
+        by=by,
+        action="submitted",
+        now=now,
+        fields={"submitted_at": now, "verifier_id": None, "approver_id": None, "rejection_reason": ""},
+    )
     WorkflowInstance.objects.update_or_create(
-        permit=permit, defaults={"status": WorkflowInstance.Status.ACTIVE, "started_at": now,
-                                 "completed_at": None},
+        permit=permit,
+        defaults={"status": WorkflowInstance.Status.ACTIVE, "started_at": now, "completed_at": None},
     )
     WorkflowStep.objects.filter(instance__permit=permit, step_id=StepId.APPROVAL).delete()
     step = _open_step(permit, StepId.VERIFICATION, now=now)
@@ -160,8 +211,15 @@ def assign_verifier(*, permit: Permit, by: User, verifier: User, now: datetime |
 
 
 @transaction.atomic
-def verify_permit(*, permit: Permit, by: User, approve: bool, comments: str = "",
-                  approver: User | None = None, now: datetime | None = None) -> Permit:
+def verify_permit(
+    *,
+    permit: Permit,
+    by: User,
+    approve: bool,
+    comments: str = "",
+    approver: User | None = None,
+    now: datetime | None = None,
+) -> Permit:
     """Approve (optionally choosing the approver) or reject the verification step."""
     now = now or timezone.now()
     _start(permit, by, "verify")
@@ -169,8 +227,9 @@ def verify_permit(*, permit: Permit, by: User, approve: bool, comments: str = ""
     if not approve:
         return _reject(permit, step, by=by, comments=comments, stage="verification", now=now)
     _complete_step(step, status=StepStatus.APPROVED, by=by, comments=comments, now=now)
-    transition(permit, to=S.UNDER_REVIEW, by=by, action="verified", comment=comments, now=now,
-               fields={"verified_at": now})
+    transition(
+        permit, to=S.UNDER_REVIEW, by=by, action="verified", comment=comments, now=now, fields={"verified_at": now}
+    )
     approval = _open_step(permit, StepId.APPROVAL, now=now)
     if approver is not None:
         _assign(permit, approval, by=by, assignee=approver, chooser=by, field="approver", now=now)
@@ -189,8 +248,9 @@ def assign_approver(*, permit: Permit, by: User, approver: User, now: datetime |
 
 
 @transaction.atomic
-def approve_permit(*, permit: Permit, by: User, approve: bool, comments: str = "",
-                   now: datetime | None = None) -> Permit:
+def approve_permit(
+    *, permit: Permit, by: User, approve: bool, comments: str = "", now: datetime | None = None
+) -> Permit:
     now = now or timezone.now()
     _start(permit, by, "approve")
     step = _step(permit, StepId.APPROVAL)
@@ -199,25 +259,26 @@ def approve_permit(*, permit: Permit, by: User, approve: bool, comments: str = "
     if step.assignee_id is None:
         raise IllegalTransition("Assign an approver before approving.", current=permit.status)
     _complete_step(step, status=StepStatus.APPROVED, by=by, comments=comments, now=now)
-    transition(permit, to=S.APPROVED, by=by, action="approved", comment=comments, now=now,
-               fields={"approved_at": now})
-    WorkflowInstance.objects.filter(permit=permit).update(
-        status=WorkflowInstance.Status.COMPLETED, completed_at=now
-    )
+    transition(permit, to=S.APPROVED, by=by, action="approved", comment=comments, now=now, fields={"approved_at": now})
+    WorkflowInstance.objects.filter(permit=permit).update(status=WorkflowInstance.Status.COMPLETED, completed_at=now)
     notes.notify_permit_approved(permit, sender_id=by.pk, now=now)
     return permit
 
 
-def _reject(permit: Permit, step: WorkflowStep, *, by: User, comments: str, stage: str,
-            now: datetime) -> Permit:
+def _reject(permit: Permit, step: WorkflowStep, *, by: User, comments: str, stage: str, now: datetime) -> Permit:
     if not comments.strip():
         raise InvalidInput({"comments": ["Say why the permit is rejected."]})
     _complete_step(step, status=StepStatus.REJECTED, by=by, comments=comments, now=now)
-    transition(permit, to=S.REJECTED, by=by, action=f"rejected_at_{stage}", comment=comments,
-               now=now, fields={"rejected_at": now, "rejection_reason": comments})
-    WorkflowInstance.objects.filter(permit=permit).update(
-        status=WorkflowInstance.Status.REJECTED, completed_at=now
+    transition(
+        permit,
+        to=S.REJECTED,
+        by=by,
+        action=f"rejected_at_{stage}",
+        comment=comments,
+        now=now,
+        fields={"rejected_at": now, "rejection_reason": comments},
     )
+    WorkflowInstance.objects.filter(permit=permit).update(status=WorkflowInstance.Status.REJECTED, completed_at=now)
     notes.notify_permit_rejected(permit, stage=stage, reason=comments, sender_id=by.pk, now=now)
     return permit
 
@@ -251,7 +312,9 @@ def activate_permit(*, permit: Permit, by: User, now: datetime | None = None) ->
             raise IllegalTransition(
                 f"Cannot activate permit {permit.permit_number}: required isolation points are not "
                 f"verified: {', '.join(missing)}.",
-                current=permit.status, allowed=ALLOWED_TRANSITIONS[permit.status], missing=missing,
+                current=permit.status,
+                allowed=ALLOWED_TRANSITIONS[permit.status],
+                missing=missing,
             )
     fields = {} if permit.actual_start_time else {"actual_start_time": now}
     transition(permit, to=S.ACTIVE, by=by, action="activated", now=now, fields=fields)
@@ -274,10 +337,19 @@ def complete_permit(*, permit: Permit, by: User, comment: str = "", now: datetim
             raise IllegalTransition(
                 f"Cannot complete permit {permit.permit_number}: required closeout items are open: "
                 f"{', '.join(missing)}.",
-                current=permit.status, allowed=ALLOWED_TRANSITIONS[permit.status], missing=missing,
+                current=permit.status,
+                allowed=ALLOWED_TRANSITIONS[permit.status],
+                missing=missing,
             )
-    transition(permit, to=S.COMPLETED, by=by, action="completed", comment=comment, now=now,
-               fields={"completed_at": now, "actual_end_time": now})
+    transition(
+        permit,
+        to=S.COMPLETED,
+        by=by,
+        action="completed",
+        comment=comment,
+        now=now,
+        fields={"completed_at": now, "actual_end_time": now},
+    )
     notes.notify_permit_completed(permit, sender_id=by.pk, now=now)
     return permit
 
@@ -288,8 +360,9 @@ def suspend_permit(*, permit: Permit, by: User, comment: str = "", now: datetime
     _start(permit, by, "suspend")
     if not comment.strip():
         raise InvalidInput({"comment": ["Say why the work is suspended."]})
-    transition(permit, to=S.SUSPENDED, by=by, action="suspended", comment=comment, now=now,
-               fields={"suspended_at": now})
+    transition(
+        permit, to=S.SUSPENDED, by=by, action="suspended", comment=comment, now=now, fields={"suspended_at": now}
+    )
     return permit
 
 
@@ -297,8 +370,7 @@ def suspend_permit(*, permit: Permit, by: User, comment: str = "", now: datetime
 def resume_permit(*, permit: Permit, by: User, comment: str = "", now: datetime | None = None) -> Permit:
     now = now or timezone.now()
     _start(permit, by, "resume")
-    transition(permit, to=S.ACTIVE, by=by, action="resumed", comment=comment, now=now,
-               fields={"suspended_at": None})
+    transition(permit, to=S.ACTIVE, by=by, action="resumed", comment=comment, now=now, fields={"suspended_at": None})
     return permit
 
 
@@ -306,8 +378,9 @@ def resume_permit(*, permit: Permit, by: User, comment: str = "", now: datetime 
 def cancel_permit(*, permit: Permit, by: User, comment: str = "", now: datetime | None = None) -> Permit:
     now = now or timezone.now()
     _start(permit, by, "cancel")
-    transition(permit, to=S.CANCELLED, by=by, action="cancelled", comment=comment, now=now,
-               fields={"cancelled_at": now})
+    transition(
+        permit, to=S.CANCELLED, by=by, action="cancelled", comment=comment, now=now, fields={"cancelled_at": now}
+    )
     _skip_open_steps(permit, now=now)
     WorkflowInstance.objects.filter(permit=permit, status=WorkflowInstance.Status.ACTIVE).update(
         status=WorkflowInstance.Status.CANCELLED, completed_at=now
@@ -322,7 +395,14 @@ def expire_permit(*, permit: Permit, now: datetime) -> bool:
     """
     if not is_allowed(permit.status, S.EXPIRED):
         return False
-    transition(permit, to=S.EXPIRED, by=None, action="expired", now=now,
-               comment="Planned end time passed.", fields={"expired_at": now})
+    transition(
+        permit,
+        to=S.EXPIRED,
+        by=None,
+        action="expired",
+        now=now,
+        comment="Planned end time passed.",
+        fields={"expired_at": now},
+    )
     notes.notify_permit_expired(permit, now=now)
     return True

@@ -1,4 +1,5 @@
 """The header of every page: the user's project and the notification bell."""
+
 from django.http import HttpRequest
 
 from notifications.selectors import notifications_for, unread_count

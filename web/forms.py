@@ -1,4 +1,5 @@
 """Forms of the web pages: they parse input; the services in ptw/ decide and write."""
+
 from datetime import datetime
 
 from django import forms
@@ -71,6 +72,7 @@ def _as_local_time(value: datetime, project: Project) -> datetime:
 
 # --- Actions on a permit (one form per action; see web/actions.py) ---------------------------
 
+
 class ActionForm(forms.Form):
     """Base of the action forms: knows the permit and the user acting."""
 
@@ -94,8 +96,9 @@ class UserChoiceField(forms.ModelChoiceField):
 
 
 def _reviewers(permit: Permit, chooser: User, *, exclude: tuple[int, ...] = ()):
-    return eligible_reviewers(project_id=permit.project_id, chooser=chooser,
-                              exclude_ids=[permit.created_by_id, *exclude])
+    return eligible_reviewers(
+        project_id=permit.project_id, chooser=chooser, exclude_ids=[permit.created_by_id, *exclude]
+    )
 
 
 class AssignVerifierForm(ActionForm):
@@ -120,8 +123,9 @@ DECISIONS = [("approve", "Approve"), ("reject", "Reject")]
 
 class DecisionForm(ActionForm):
     decision = forms.ChoiceField(choices=DECISIONS, widget=forms.RadioSelect, initial="approve")
-    comments = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
-                               help_text="Required when rejecting.")
+    comments = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), help_text="Required when rejecting."
+    )
 
     @property
     def approve(self) -> bool:
@@ -130,7 +134,9 @@ class DecisionForm(ActionForm):
 
 class VerifyForm(DecisionForm):
     approver = UserChoiceField(
-        queryset=User.objects.none(), required=False, empty_label="Choose later",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Choose later",
         help_text="Who approves next (when approving).",
     )
 
@@ -157,8 +163,9 @@ ISOLATION_STEPS = [("isolate", "Isolate"), ("verify", "Verify"), ("deisolate", "
 class IsolationUpdateForm(ActionForm):
     assignment = forms.ModelChoiceField(queryset=PermitIsolationPoint.objects.none(), widget=forms.HiddenInput)
     step = forms.ChoiceField(choices=ISOLATION_STEPS)
-    lock_ids = forms.CharField(required=False, max_length=500, label="Lock ids",
-                               help_text="Comma-separated, when isolating.")
+    lock_ids = forms.CharField(
+        required=False, max_length=500, label="Lock ids", help_text="Comma-separated, when isolating."
+    )
     notes = forms.CharField(required=False, max_length=2000)
 
     def __init__(self, *args, **kwargs):
@@ -180,14 +187,18 @@ class CloseoutForm(ActionForm):
         for item in items:
             label = item["label"] + ("" if item.get("required") else " (optional)")
             self.fields[f"done_{item['key']}"] = forms.BooleanField(
-                required=False, label=label, initial=item.get("done", False))
+                required=False, label=label, initial=item.get("done", False)
+            )
             self.fields[f"remarks_{item['key']}"] = forms.CharField(
-                required=False, max_length=1000, label="Remarks", initial=item.get("remarks", ""))
+                required=False, max_length=1000, label="Remarks", initial=item.get("remarks", "")
+            )
 
     def item_changes(self) -> dict[str, dict]:
         return {
-            item["key"]: {"done": self.cleaned_data[f"done_{item['key']}"],
-                          "remarks": self.cleaned_data[f"remarks_{item['key']}"]}
+            item["key"]: {
+                "done": self.cleaned_data[f"done_{item['key']}"],
+                "remarks": self.cleaned_data[f"remarks_{item['key']}"],
+            }
             for item in self.items
         }
 
@@ -197,12 +208,16 @@ class CloseoutForm(ActionForm):
 
 # --- Escalation rules -----------------------------------------------------------------------
 
+
 class EscalationRuleForm(forms.ModelForm):
     class Meta:
         model = EscalationRule
         fields = ["time_limit_hours", "escalate_to_role", "is_active"]
-        labels = {"time_limit_hours": "Time limit (hours)", "escalate_to_role": "Escalate to role",
-                  "is_active": "Enabled"}
+        labels = {
+            "time_limit_hours": "Time limit (hours)",
+            "escalate_to_role": "Escalate to role",
+            "is_active": "Enabled",
+        }
         help_texts = {"escalate_to_role": "Blank: the project's Grade A/B admins."}
         widgets = {"escalate_to_role": forms.TextInput(attrs={"list": "roles"})}
 

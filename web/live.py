@@ -11,6 +11,7 @@ EventSource reconnects by itself and sends Last-Event-ID, so a stream may end at
 Under ASGI (uvicorn) the stream must be an async iterator: Django would read a sync one to
 the end before sending a byte. Under WSGI (runserver, the test live server) it must be sync.
 """
+
 import asyncio
 import json
 import threading
@@ -37,8 +38,13 @@ RETRY_MILLISECONDS = 1000
 def payload(note: Notification) -> dict:
     """What the bell needs to show one notification."""
     return {
-        "id": note.pk, "type": note.notification_type, "title": note.title, "message": note.message,
-        "link": note.link, "created_at": note.created_at.isoformat(), "read": note.read_at is not None,
+        "id": note.pk,
+        "type": note.notification_type,
+        "title": note.title,
+        "message": note.message,
+        "link": note.link,
+        "created_at": note.created_at.isoformat(),
+        "read": note.read_at is not None,
     }
 
 

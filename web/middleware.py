@@ -1,4 +1,5 @@
 """Dashboard pages show times in the time zone of the user's project."""
+
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse

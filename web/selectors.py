@@ -1,4 +1,5 @@
 """Reads the web pages need beyond ptw.selectors and notifications.selectors."""
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -15,6 +16,7 @@ from ptw.selectors import permits_visible_to
 
 # --- Projects -------------------------------------------------------------------------------
 
+
 def primary_project(user: User) -> Project | None:
     """The project shown in the header and whose time zone pages use (first by name)."""
     return projects_of(user).order_by("name", "id").first()
@@ -27,6 +29,7 @@ def is_rules_admin(user: User) -> bool:
 
 # --- Notifications (the inbox's own reads are notifications.selectors) -------------------------
 
+
 def last_notification_id(user_id: int) -> int:
     """Where a live stream starts: the newest id the page already knows of."""
     return Notification.objects.filter(recipient_id=user_id).aggregate(last=Max("id"))["last"] or 0
@@ -34,18 +37,15 @@ def last_notification_id(user_id: int) -> int:
 
 def notifications_after(user_id: int, after_id: int, *, limit: int = 50) -> list[Notification]:
     """The user's notifications with id > after_id, oldest first (what a live stream sends next)."""
-    return list(
-        Notification.objects.filter(recipient_id=user_id, pk__gt=after_id).order_by("pk")[:limit]
-    )
+    return list(Notification.objects.filter(recipient_id=user_id, pk__gt=after_id).order_by("pk")[:limit])
 
 
 # --- Permits --------------------------------------------------------------------------------
 
+
 def permit_list(user: User, *, status: str = "", permit_type_id: int | None = None) -> QuerySet[Permit]:
     """Visible permits, those with a workflow step waiting for this user first, newest next."""
-    my_step = WorkflowStep.objects.filter(
-        instance__permit=OuterRef("pk"), assignee=user, status=StepStatus.PENDING
-    )
+    my_step = WorkflowStep.objects.filter(instance__permit=OuterRef("pk"), assignee=user, status=StepStatus.PENDING)
     queryset = permits_visible_to(user).annotate(is_my_task=Exists(my_step))
     if status:
         queryset = queryset.filter(status=status)
@@ -72,11 +72,11 @@ def permit_steps(permit: Permit, *, now: datetime | None = None) -> list[StepVie
     views = []
     for step in steps.order_by("order", "id"):
         pending = step.status == StepStatus.PENDING and step.pending_since is not None
-        views.append(StepView(
-            step=step,
-            limit_hours=time_limit_hours(permit_type_id=permit.permit_type_id, step_id=step.step_id),
-            pending_for=(now - step.pending_since) if pending else None,
-        ))
+        views.append(
+            StepView(
+                step=step,
+                limit_hours=time_limit_hours(permit_type_id=permit.permit_type_id, step_id=step.step_id),
+                pending_for=(now - step.pending_since) if pending else None,
+            )
+        )
     return views
-
-

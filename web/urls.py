@@ -8,8 +8,11 @@ app_name = "web"
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/dashboard/ptw/"), name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(template_name="web/login.html",
-                                                         redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("dashboard/ptw/", permits.permit_list, name="permits"),
     path("dashboard/ptw/new/", permits.permit_create, name="permit-new"),
@@ -25,8 +28,16 @@ urlpatterns = [
     path("dashboard/notifications/bell.json", notifications.bell_json, name="bell-json"),
     path("dashboard/notifications/read-all/", notifications.notifications_read_all, name="notifications-read-all"),
     path("dashboard/notifications/<int:pk>/open/", notifications.notification_open, name="notification-open"),
-    path("dashboard/notifications/<int:pk>/read/", notifications.notification_mark, {"state": "read"},
-         name="notification-read"),
-    path("dashboard/notifications/<int:pk>/unread/", notifications.notification_mark, {"state": "unread"},
-         name="notification-unread"),
+    path(
+        "dashboard/notifications/<int:pk>/read/",
+        notifications.notification_mark,
+        {"state": "read"},
+        name="notification-read",
+    ),
+    path(
+        "dashboard/notifications/<int:pk>/unread/",
+        notifications.notification_mark,
+        {"state": "unread"},
+        name="notification-unread",
+    ),
 ]

@@ -15,19 +15,31 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Notification
-        fields = ["id", "notification_type", "title", "message", "data", "link", "read", "read_at",
-                  "created_at", "sender"]
+        fields = [
+            "id",
+            "notification_type",
+            "title",
+            "message",
+            "data",
+            "link",
+            "read",
+            "read_at",
+            "created_at",
+            "sender",
+        ]
         read_only_fields = fields
 
 
 class InboxFilterSerializer(serializers.Serializer):
     """Query parameters of the inbox list."""
 
-    unread = serializers.BooleanField(allow_null=True, default=None,
-                                      help_text="true: only unread; false: only read; absent: all.")
+    unread = serializers.BooleanField(
+        allow_null=True, default=None, help_text="true: only unread; false: only read; absent: all."
+    )
     type = serializers.CharField(required=False, max_length=40, help_text="A notification type, e.g. ptw_approval.")
-    permit = serializers.IntegerField(required=False, min_value=1,
-                                      help_text="Only notifications about this permit (its id).")
+    permit = serializers.IntegerField(
+        required=False, min_value=1, help_text="Only notifications about this permit (its id)."
+    )
 
 
 class UnreadCountSerializer(serializers.Serializer):

@@ -1,4 +1,5 @@
 """The inbox API: my notifications only. Someone else's notification is 404 on every endpoint."""
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -10,13 +11,17 @@ from rest_framework.response import Response
 from .. import selectors, services
 from ..models import Notification
 from .serializers import (
-    InboxFilterSerializer, MarkedSerializer, NotificationSerializer, UnreadCountSerializer,
+    InboxFilterSerializer,
+    MarkedSerializer,
+    NotificationSerializer,
+    UnreadCountSerializer,
 )
 
 # Query-string names for generic subjects: `?permit=42` means subject ("ptw.permit", 42).
 SUBJECT_FILTERS = {"permit": "ptw.permit"}
-NOTIFICATION_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH,
-                                   description="One of my notifications.")
+NOTIFICATION_ID = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="One of my notifications."
+)
 
 
 class InboxPagination(CursorPagination):
@@ -30,8 +35,9 @@ class InboxPagination(CursorPagination):
 
 @extend_schema_view(
     list=extend_schema(summary="My notifications, newest first", parameters=[InboxFilterSerializer]),
-    destroy=extend_schema(summary="Delete one of my notifications", parameters=[NOTIFICATION_ID],
-                          responses={204: None}),
+    destroy=extend_schema(
+        summary="Delete one of my notifications", parameters=[NOTIFICATION_ID], responses={204: None}
+    ),
 )
 @extend_schema(tags=["notifications"])
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -46,8 +52,9 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         filters.is_valid(raise_exception=True)
         params = filters.validated_data
         subject = next(((kind, params[name]) for name, kind in SUBJECT_FILTERS.items() if name in params), None)
-        return selectors.notifications_for(self.request.user, unread=params["unread"],
-                                           notification_type=params.get("type"), subject=subject)
+        return selectors.notifications_for(
+            self.request.user, unread=params["unread"], notification_type=params.get("type"), subject=subject
+        )
 
     def _mine(self, pk: str):
         return selectors.notification_get_for_user(self.request.user, int(pk))
@@ -56,15 +63,23 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         services.delete(notification=self._mine(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(summary="Mark one of my notifications read", request=None,
-                   parameters=[NOTIFICATION_ID], responses=NotificationSerializer)
+    @extend_schema(
+        summary="Mark one of my notifications read",
+        request=None,
+        parameters=[NOTIFICATION_ID],
+        responses=NotificationSerializer,
+    )
     @action(detail=True, methods=["post"])
     def read(self, request: Request, pk: str) -> Response:
         notification = services.mark_read(notification=self._mine(pk))
         return Response(NotificationSerializer(notification).data)
 
-    @extend_schema(summary="Mark one of my notifications unread", request=None,
-                   parameters=[NOTIFICATION_ID], responses=NotificationSerializer)
+    @extend_schema(
+        summary="Mark one of my notifications unread",
+        request=None,
+        parameters=[NOTIFICATION_ID],
+        responses=NotificationSerializer,
+    )
     @action(detail=True, methods=["post"])
     def unread(self, request: Request, pk: str) -> Response:
         notification = services.mark_unread(notification=self._mine(pk))

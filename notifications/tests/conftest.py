@@ -1,4 +1,5 @@
 """Fixtures for the generic inbox: users and notifications made through the real service."""
+
 import itertools
 from datetime import datetime, timedelta
 
@@ -29,17 +30,31 @@ def make_notifications():
     unless `same_time` puts them all at `start` (as one bulk insert does).
     """
 
-    def make(recipient, n=1, *, notification_type="test_event", sender=None, subject=None,
-             start: datetime | None = None, same_time=False) -> list[Notification]:
+    def make(
+        recipient,
+        n=1,
+        *,
+        notification_type="test_event",
+        sender=None,
+        subject=None,
+        start: datetime | None = None,
+        same_time=False,
+    ) -> list[Notification]:
         start = start or timezone.now() - timedelta(hours=1)
         ids = []
         for i in range(n):
             key = next(_keys)
             item = NewNotification(
-                recipient_id=recipient.pk, notification_type=notification_type, title=f"Note {key}",
-                message=f"Message {key}", dedupe_key=f"test-{key}", data={"n": key}, link=f"/x/{key}",
+                recipient_id=recipient.pk,
+                notification_type=notification_type,
+                title=f"Note {key}",
+                message=f"Message {key}",
+                dedupe_key=f"test-{key}",
+                data={"n": key},
+                link=f"/x/{key}",
                 sender_id=sender.pk if sender else None,
-                subject_type=subject[0] if subject else "", subject_id=subject[1] if subject else None,
+                subject_type=subject[0] if subject else "",
+                subject_id=subject[1] if subject else None,
             )
             ids += notify_many([item], now=start if same_time else start + timedelta(seconds=i))
         return list(Notification.objects.filter(pk__in=ids).order_by("created_at", "id"))

@@ -1,4 +1,5 @@
 """The notification admin: find notifications by recipient, type or permit number; data read-only."""
+
 import pytest
 from django.utils import timezone
 

@@ -1,4 +1,5 @@
 """The inbox API (/api/v1/notifications/): my notifications only, newest first."""
+
 from datetime import timedelta
 
 import pytest
@@ -37,9 +38,15 @@ def test_it_lists_my_notifications_newest_first_with_their_sender(client_for, al
     first = response.json()["results"][0]
     newest = mine[-1]
     assert first == {
-        "id": newest.pk, "notification_type": "test_event", "title": newest.title,
-        "message": newest.message, "data": newest.data, "link": newest.link, "read": False,
-        "read_at": None, "created_at": first["created_at"],
+        "id": newest.pk,
+        "notification_type": "test_event",
+        "title": newest.title,
+        "message": newest.message,
+        "data": newest.data,
+        "link": newest.link,
+        "read": False,
+        "read_at": None,
+        "created_at": first["created_at"],
         "sender": {"id": bob.pk, "username": "bob", "display_name": "bob"},
     }
     assert response.json()["next"] is None
@@ -137,10 +144,17 @@ def test_someone_elses_notification_is_404_on_every_endpoint(client_for, alice, 
     assert theirs.read_at is None
 
 
-@pytest.mark.parametrize("method, path", [
-    ("get", ""), ("get", "unread-count/"), ("post", "mark-all-read/"),
-    ("post", "{id}/read/"), ("post", "{id}/unread/"), ("delete", "{id}/"),
-])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", ""),
+        ("get", "unread-count/"),
+        ("post", "mark-all-read/"),
+        ("post", "{id}/read/"),
+        ("post", "{id}/unread/"),
+        ("delete", "{id}/"),
+    ],
+)
 def test_anonymous_requests_are_rejected(alice, make_notifications, method, path):
     (notification,) = make_notifications(alice)
 
@@ -171,7 +185,11 @@ def test_pages_stay_stable_while_new_notifications_arrive(client_for, alice, mak
 
 
 def test_the_list_costs_the_same_few_queries_however_many_senders(
-    client_for, alice, django_user_model, make_notifications, django_assert_max_num_queries,
+    client_for,
+    alice,
+    django_user_model,
+    make_notifications,
+    django_assert_max_num_queries,
 ):
     for i in range(20):
         make_notifications(alice, sender=django_user_model.objects.create_user(f"sender{i}"))

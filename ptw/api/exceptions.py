@@ -1,4 +1,5 @@
 """One place where domain errors become HTTP responses (400 / 403 / 404 / 409)."""
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
 from rest_framework.response import Response

@@ -4,6 +4,7 @@ Public on purpose, like a load balancer's or uptime monitor's probe: it shows jo
 times only, never errors or data. 200 when every job succeeded within twice its schedule,
 503 when one is older or has never succeeded.
 """
+
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -22,7 +23,8 @@ class JobHealthSerializer(serializers.Serializer):
     last_success_at = serializers.DateTimeField(allow_null=True, help_text="Start of the last successful run.")
     last_failure_at = serializers.DateTimeField(allow_null=True, help_text="Start of the last failed run.")
     last_run_state = serializers.ChoiceField(
-        choices=["ok", "failed", "never"], help_text="Outcome of the latest finished run.")
+        choices=["ok", "failed", "never"], help_text="Outcome of the latest finished run."
+    )
     stale = serializers.BooleanField()
 
 

@@ -1,11 +1,19 @@
 """Output serializers: how permits and their parts look in API responses."""
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Membership, Project, User
 from ptw.models import (
-    IsolationPoint, IsolationStatus, Permit, PermitCloseout, PermitIsolationPoint, PermitStatus,
-    PermitType, StepStatus, WorkflowStep,
+    IsolationPoint,
+    IsolationStatus,
+    Permit,
+    PermitCloseout,
+    PermitIsolationPoint,
+    PermitStatus,
+    PermitType,
+    StepStatus,
+    WorkflowStep,
 )
 from ptw.policy import actor_for, available_actions
 
@@ -36,8 +44,15 @@ class UserSummarySerializer(serializers.ModelSerializer):
 class PermitTypeSerializer(serializers.ModelSerializer):
     class Meta:
         model = PermitType
-        fields = ["id", "name", "category", "risk_level", "requires_structured_isolation",
-                  "requires_closeout", "default_validity_hours"]
+        fields = [
+            "id",
+            "name",
+            "category",
+            "risk_level",
+            "requires_structured_isolation",
+            "requires_closeout",
+            "default_validity_hours",
+        ]
 
 
 class ProjectSummarySerializer(serializers.ModelSerializer):
@@ -74,11 +89,32 @@ class PermitSerializer(serializers.ModelSerializer):
     class Meta:
         model = Permit
         fields = [
-            "id", "permit_number", "status", "permit_type", "project", "title", "description",
-            "location", "planned_start_time", "planned_end_time", "actual_start_time",
-            "actual_end_time", "created_by", "verifier", "approver", "created_at", "updated_at",
-            "submitted_at", "verified_at", "approved_at", "rejected_at", "suspended_at",
-            "completed_at", "cancelled_at", "expired_at", "rejection_reason",
+            "id",
+            "permit_number",
+            "status",
+            "permit_type",
+            "project",
+            "title",
+            "description",
+            "location",
+            "planned_start_time",
+            "planned_end_time",
+            "actual_start_time",
+            "actual_end_time",
+            "created_by",
+            "verifier",
+            "approver",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+            "verified_at",
+            "approved_at",
+            "rejected_at",
+            "suspended_at",
+            "completed_at",
+            "cancelled_at",
+            "expired_at",
+            "rejection_reason",
         ]
         read_only_fields = fields
 
@@ -102,8 +138,7 @@ class WorkflowStepSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WorkflowStep
-        fields = ["step_id", "name", "assignee", "role", "status", "order", "pending_since",
-                  "completed_at", "comments"]
+        fields = ["step_id", "name", "assignee", "role", "status", "order", "pending_since", "completed_at", "comments"]
 
 
 class WorkflowStatusSerializer(serializers.Serializer):
@@ -120,8 +155,18 @@ class PermitSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Permit
-        fields = ["id", "permit_number", "title", "status", "permit_type", "project", "location",
-                  "planned_start_time", "planned_end_time", "created_by"]
+        fields = [
+            "id",
+            "permit_number",
+            "title",
+            "status",
+            "permit_type",
+            "project",
+            "location",
+            "planned_start_time",
+            "planned_end_time",
+            "created_by",
+        ]
 
 
 class MyTaskSerializer(WorkflowStepSerializer):
@@ -146,9 +191,22 @@ class PermitIsolationPointSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PermitIsolationPoint
-        fields = ["id", "point", "required", "status", "lock_count", "lock_ids", "notes",
-                  "assigned_at", "isolated_by", "isolated_at", "verified_by", "verified_at",
-                  "deisolated_by", "deisolated_at"]
+        fields = [
+            "id",
+            "point",
+            "required",
+            "status",
+            "lock_count",
+            "lock_ids",
+            "notes",
+            "assigned_at",
+            "isolated_by",
+            "isolated_at",
+            "verified_by",
+            "verified_at",
+            "deisolated_by",
+            "deisolated_at",
+        ]
 
 
 class CloseoutItemSerializer(serializers.Serializer):
@@ -167,8 +225,15 @@ class CloseoutSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PermitCloseout
-        fields = ["items", "remarks", "is_complete", "missing_required_items", "completed_by",
-                  "completed_at", "updated_at"]
+        fields = [
+            "items",
+            "remarks",
+            "is_complete",
+            "missing_required_items",
+            "completed_by",
+            "completed_at",
+            "updated_at",
+        ]
 
 
 class TimelineEntrySerializer(serializers.Serializer):

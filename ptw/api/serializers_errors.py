@@ -1,4 +1,5 @@
 """Error bodies, as the exception handler writes them, and the error responses of each kind of endpoint."""
+
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
@@ -16,7 +17,8 @@ class ConflictSerializer(serializers.Serializer):
     current_status = serializers.CharField()
     allowed_next = serializers.ListField(child=serializers.CharField())
     missing = serializers.ListField(
-        child=serializers.CharField(), required=False,
+        child=serializers.CharField(),
+        required=False,
         help_text="What blocks the action: unverified isolation points or open closeout items.",
     )
 

@@ -1,4 +1,5 @@
 """Input serializers: what each endpoint accepts. They check shape; services check the rules."""
+
 from collections.abc import Mapping
 
 from rest_framework import serializers
@@ -50,7 +51,8 @@ class PermitFilterSerializer(serializers.Serializer):
     permit_type = serializers.IntegerField(min_value=1, required=False)
     project = serializers.IntegerField(min_value=1, required=False)
     mine = serializers.BooleanField(
-        required=False, default=False,
+        required=False,
+        default=False,
         help_text="Only permits I created or am the verifier or approver of.",
     )
 
@@ -77,8 +79,9 @@ class DecisionSerializer(StrictSerializer):
     """Validates to the service's arguments: {"approve": bool, "comments": str}."""
 
     action = serializers.ChoiceField(choices=["approve", "reject"])
-    comments = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="",
-                                     help_text="Required when rejecting.")
+    comments = serializers.CharField(
+        max_length=5000, allow_blank=True, required=False, default="", help_text="Required when rejecting."
+    )
 
     def validate(self, attrs):
         attrs["approve"] = attrs.pop("action") == "approve"
@@ -88,7 +91,9 @@ class DecisionSerializer(StrictSerializer):
 class VerifySerializer(DecisionSerializer):
     approver_id = _active_user_field(
         "Approve only: the approver to assign (see approver-candidates).",
-        source="approver", required=False, allow_null=True,
+        source="approver",
+        required=False,
+        allow_null=True,
     )
 
     def validate(self, attrs):
@@ -112,7 +117,10 @@ class IsolationAssignSerializer(StrictSerializer):
 
 class IsolationUpdateSerializer(StrictSerializer):
     lock_ids = serializers.ListField(
-        child=serializers.CharField(max_length=50), max_length=100, required=False, default=list,
+        child=serializers.CharField(max_length=50),
+        max_length=100,
+        required=False,
+        default=list,
         help_text="Isolate only: the ids of the locks applied.",
     )
     notes = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
@@ -124,6 +132,7 @@ class CloseoutItemChangeSerializer(StrictSerializer):
 
 
 class CloseoutUpdateSerializer(StrictSerializer):
-    items = serializers.DictField(child=CloseoutItemChangeSerializer(), required=False, default=dict,
-                                  help_text="Checklist changes by item key.")
+    items = serializers.DictField(
+        child=CloseoutItemChangeSerializer(), required=False, default=dict, help_text="Checklist changes by item key."
+    )
     remarks = serializers.CharField(max_length=5000, allow_blank=True, required=False)

@@ -1,4 +1,5 @@
 """PTW API routes, included at /api/v1/."""
+
 from django.urls import path
 
 from . import views, views_isolation, views_permits, views_workflow
@@ -32,10 +33,16 @@ urlpatterns = [
     path("ptw/isolation-points/", views.IsolationPointListView.as_view(), name="isolation-points"),
     path("ptw/permits/", views_permits.PermitListView.as_view(), name="permits"),
     path("ptw/permits/<int:pk>/", views_permits.PermitDetailView.as_view(), name="permit"),
-    path("ptw/permits/<int:pk>/verifier-candidates/", views_permits.VerifierCandidatesView.as_view(),
-         name="verifier-candidates"),
-    path("ptw/permits/<int:pk>/approver-candidates/", views_permits.ApproverCandidatesView.as_view(),
-         name="approver-candidates"),
+    path(
+        "ptw/permits/<int:pk>/verifier-candidates/",
+        views_permits.VerifierCandidatesView.as_view(),
+        name="verifier-candidates",
+    ),
+    path(
+        "ptw/permits/<int:pk>/approver-candidates/",
+        views_permits.ApproverCandidatesView.as_view(),
+        name="approver-candidates",
+    ),
     path("ptw/permits/<int:pk>/timeline/", views_permits.PermitTimelineView.as_view(), name="timeline"),
     path("ptw/permits/<int:pk>/isolation/", views_isolation.PermitIsolationView.as_view(), name="isolation"),
     path("ptw/permits/<int:pk>/closeout/", views_isolation.PermitCloseoutView.as_view(), name="closeout"),
@@ -44,8 +51,7 @@ urlpatterns = [
         for name, view in WORKFLOW_ACTIONS.items()
     ],
     *[
-        path(f"ptw/permits/<int:pk>/isolation/<int:assignment_id>/{name}/", view.as_view(),
-             name=f"isolation-{name}")
+        path(f"ptw/permits/<int:pk>/isolation/<int:assignment_id>/{name}/", view.as_view(), name=f"isolation-{name}")
         for name, view in ISOLATION_ACTIONS.items()
     ],
 ]

@@ -1,4 +1,5 @@
 """Log-in token, and the lists a user needs before touching a permit: types, projects, tasks, isolation points."""
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -10,7 +11,10 @@ from ptw.models import IsolationPoint, PermitType
 from ptw.selectors import my_pending_steps
 
 from .serializers import (
-    IsolationPointSerializer, MyProjectSerializer, MyTaskSerializer, PermitTypeSerializer,
+    IsolationPointSerializer,
+    MyProjectSerializer,
+    MyTaskSerializer,
+    PermitTypeSerializer,
 )
 from .serializers_errors import FIELD_ERRORS, READ_ERRORS, TokenSerializer
 from .serializers_input import ProjectFilterSerializer
@@ -20,8 +24,13 @@ from .views_base import parse
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token (header `Authorization: Token <token>`)."""
 
-    @extend_schema(operation_id="auth_token_create", request=AuthTokenSerializer,
-                   responses={200: TokenSerializer, 400: FIELD_ERRORS}, auth=[], tags=["auth"])
+    @extend_schema(
+        operation_id="auth_token_create",
+        request=AuthTokenSerializer,
+        responses={200: TokenSerializer, 400: FIELD_ERRORS},
+        auth=[],
+        tags=["auth"],
+    )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
 
@@ -43,7 +52,9 @@ class MyProjectListView(generics.ListAPIView):
     def get_queryset(self):
         return (
             Membership.objects.filter(user=self.request.user, is_active=True)
-            .select_related("project").prefetch_related("roles").order_by("project__name", "project_id")
+            .select_related("project")
+            .prefetch_related("roles")
+            .order_by("project__name", "project_id")
         )
 
 
@@ -57,8 +68,11 @@ class MyTaskListView(generics.ListAPIView):
         return my_pending_steps(self.request.user).select_related("assignee")
 
 
-@extend_schema(tags=["ptw"], parameters=[ProjectFilterSerializer],
-               responses={200: IsolationPointSerializer(many=True), 400: FIELD_ERRORS, **READ_ERRORS})
+@extend_schema(
+    tags=["ptw"],
+    parameters=[ProjectFilterSerializer],
+    responses={200: IsolationPointSerializer(many=True), 400: FIELD_ERRORS, **READ_ERRORS},
+)
 class IsolationPointListView(generics.ListAPIView):
     """The isolation point library of my projects (`?project=` for one of them)."""
 

@@ -1,4 +1,5 @@
 """Small helpers every PTW view uses: parse a body, render a permit."""
+
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response

@@ -1,4 +1,5 @@
 """A permit's isolation points (lockout/tagout) and its closeout checklist."""
+
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -18,21 +19,28 @@ ASSIGNMENT_RELATED = ("point", "isolated_by", "verified_by", "deisolated_by")
 
 
 class PermitIsolationView(APIView):
-    @extend_schema(tags=["isolation"], summary="Isolation points assigned to the permit",
-                   responses={200: PermitIsolationPointSerializer(many=True), **PERMIT_READ_ERRORS})
+    @extend_schema(
+        tags=["isolation"],
+        summary="Isolation points assigned to the permit",
+        responses={200: PermitIsolationPointSerializer(many=True), **PERMIT_READ_ERRORS},
+    )
     def get(self, request, pk: int):
         permit = permit_get_for_user(request.user, pk)
         assignments = permit.isolation_points.select_related(*ASSIGNMENT_RELATED).order_by("point__code")
         return Response(PermitIsolationPointSerializer(assignments, many=True).data)
 
-    @extend_schema(tags=["isolation"], summary="Assign a point of the project's library to the permit",
-                   request=IsolationAssignSerializer,
-                   responses={201: PermitIsolationPointSerializer, **PERMIT_WRITE_ERRORS})
+    @extend_schema(
+        tags=["isolation"],
+        summary="Assign a point of the project's library to the permit",
+        request=IsolationAssignSerializer,
+        responses={201: PermitIsolationPointSerializer, **PERMIT_WRITE_ERRORS},
+    )
     def post(self, request, pk: int):
         permit = permit_get_for_user(request.user, pk)
         data = parse(IsolationAssignSerializer, request.data)
-        assignment = assign_isolation_point(permit=permit, by=request.user, point=data["point_id"],
-                                            required=data["required"])
+        assignment = assign_isolation_point(
+            permit=permit, by=request.user, point=data["point_id"], required=data["required"]
+        )
         return Response(PermitIsolationPointSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
 
@@ -52,8 +60,12 @@ class IsolationActionView(APIView):
 
 
 def _isolation_action_view(action: str, summary: str) -> type[IsolationActionView]:
-    schema = extend_schema(tags=["isolation"], summary=summary, request=IsolationUpdateSerializer,
-                           responses={200: PermitIsolationPointSerializer, **PERMIT_WRITE_ERRORS})
+    schema = extend_schema(
+        tags=["isolation"],
+        summary=summary,
+        request=IsolationUpdateSerializer,
+        responses={200: PermitIsolationPointSerializer, **PERMIT_WRITE_ERRORS},
+    )
     view = type(f"Isolation{action.title()}View", (IsolationActionView,), {"action": action})
     return schema(view)
 
@@ -64,15 +76,21 @@ DeisolateView = _isolation_action_view("deisolate", "Remove the isolation")
 
 
 class PermitCloseoutView(APIView):
-    @extend_schema(tags=["closeout"], summary="The permit's closeout checklist",
-                   responses={200: CloseoutSerializer, **PERMIT_READ_ERRORS})
+    @extend_schema(
+        tags=["closeout"],
+        summary="The permit's closeout checklist",
+        responses={200: CloseoutSerializer, **PERMIT_READ_ERRORS},
+    )
     def get(self, request, pk: int):
         permit = permit_get_for_user(request.user, pk)
         return Response(CloseoutSerializer(closeout_for(permit)).data)
 
-    @extend_schema(tags=["closeout"], summary="Tick checklist items and add remarks",
-                   request=CloseoutUpdateSerializer,
-                   responses={200: CloseoutSerializer, **PERMIT_WRITE_ERRORS})
+    @extend_schema(
+        tags=["closeout"],
+        summary="Tick checklist items and add remarks",
+        request=CloseoutUpdateSerializer,
+        responses={200: CloseoutSerializer, **PERMIT_WRITE_ERRORS},
+    )
     def patch(self, request, pk: int):
         permit = permit_get_for_user(request.user, pk)
         closeout = update_closeout(permit=permit, by=request.user, **parse(CloseoutUpdateSerializer, request.data))

@@ -1,4 +1,5 @@
 """Permits: list, create, read, edit while draft, who may review them, and their timeline."""
+
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -32,26 +33,41 @@ class PermitListView(generics.ListAPIView):
             permits = permits.filter(Q(created_by=user) | Q(verifier=user) | Q(approver=user))
         return permits.order_by("-created_at", "-id")
 
-    @extend_schema(tags=TAGS, summary="Permits of my projects", parameters=[PermitFilterSerializer],
-                   responses={200: PermitSerializer(many=True), 400: FIELD_ERRORS, **READ_ERRORS})
+    @extend_schema(
+        tags=TAGS,
+        summary="Permits of my projects",
+        parameters=[PermitFilterSerializer],
+        responses={200: PermitSerializer(many=True), 400: FIELD_ERRORS, **READ_ERRORS},
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(tags=TAGS, summary="Create a draft permit", request=PermitCreateSerializer,
-                   responses={201: PermitDetailSerializer, 400: FIELD_ERRORS, **READ_ERRORS})
+    @extend_schema(
+        tags=TAGS,
+        summary="Create a draft permit",
+        request=PermitCreateSerializer,
+        responses={201: PermitDetailSerializer, 400: FIELD_ERRORS, **READ_ERRORS},
+    )
     def post(self, request):
         permit = create_permit(by=request.user, **parse(PermitCreateSerializer, request.data))
         return permit_response(request, permit.pk, code=status.HTTP_201_CREATED)
 
 
 class PermitDetailView(APIView):
-    @extend_schema(tags=TAGS, summary="A permit, with the actions I may take on it",
-                   responses={200: PermitDetailSerializer, **PERMIT_READ_ERRORS})
+    @extend_schema(
+        tags=TAGS,
+        summary="A permit, with the actions I may take on it",
+        responses={200: PermitDetailSerializer, **PERMIT_READ_ERRORS},
+    )
     def get(self, request, pk: int):
         return permit_response(request, pk)
 
-    @extend_schema(tags=TAGS, summary="Edit a draft permit (its creator only)", request=PermitUpdateSerializer,
-                   responses={200: PermitDetailSerializer, **PERMIT_WRITE_ERRORS})
+    @extend_schema(
+        tags=TAGS,
+        summary="Edit a draft permit (its creator only)",
+        request=PermitUpdateSerializer,
+        responses={200: PermitDetailSerializer, **PERMIT_WRITE_ERRORS},
+    )
     def patch(self, request, pk: int):
         permit = permit_get_for_user(request.user, pk)
         update_permit(permit=permit, by=request.user, **parse(PermitUpdateSerializer, request.data))
@@ -67,26 +83,34 @@ class ReviewerCandidatesView(APIView):
         permit = permit_get_for_user(request.user, pk)
         # The creator chooses the verifier; the verifier (or whoever assigns) chooses the approver.
         chooser = permit.created_by if self.role == "verifier" else request.user
-        users = eligible_reviewers(project_id=permit.project_id, chooser=chooser,
-                                   exclude_ids=[permit.created_by_id])
+        users = eligible_reviewers(project_id=permit.project_id, chooser=chooser, exclude_ids=[permit.created_by_id])
         return Response(UserSummarySerializer(users, many=True).data)
 
 
-@extend_schema(tags=TAGS, summary="Who may be this permit's verifier",
-               responses={200: UserSummarySerializer(many=True), **PERMIT_READ_ERRORS})
+@extend_schema(
+    tags=TAGS,
+    summary="Who may be this permit's verifier",
+    responses={200: UserSummarySerializer(many=True), **PERMIT_READ_ERRORS},
+)
 class VerifierCandidatesView(ReviewerCandidatesView):
     role = "verifier"
 
 
-@extend_schema(tags=TAGS, summary="Who I may pick as this permit's approver",
-               responses={200: UserSummarySerializer(many=True), **PERMIT_READ_ERRORS})
+@extend_schema(
+    tags=TAGS,
+    summary="Who I may pick as this permit's approver",
+    responses={200: UserSummarySerializer(many=True), **PERMIT_READ_ERRORS},
+)
 class ApproverCandidatesView(ReviewerCandidatesView):
     role = "approver"
 
 
 class PermitTimelineView(APIView):
-    @extend_schema(tags=TAGS, summary="Audit events, escalations and notifications of a permit, oldest first",
-                   responses={200: TimelineEntrySerializer(many=True), **PERMIT_READ_ERRORS})
+    @extend_schema(
+        tags=TAGS,
+        summary="Audit events, escalations and notifications of a permit, oldest first",
+        responses={200: TimelineEntrySerializer(many=True), **PERMIT_READ_ERRORS},
+    )
     def get(self, request, pk: int):
         permit = permit_get_for_user(request.user, pk)
         return Response(TimelineEntrySerializer(permit_timeline(permit), many=True).data)

@@ -3,6 +3,7 @@
 Each view: find the permit among the user's projects (404 otherwise), parse the body,
 call the service (which checks status → 409 and person → 403), render the permit.
 """
+
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
@@ -15,8 +16,12 @@ from ptw.selectors import permit_get_for_user
 from .serializers import PermitDetailSerializer, WorkflowStatusSerializer
 from .serializers_errors import PERMIT_READ_ERRORS, PERMIT_WRITE_ERRORS
 from .serializers_input import (
-    AssignApproverSerializer, AssignVerifierSerializer, CommentSerializer, DecisionSerializer,
-    EmptySerializer, VerifySerializer,
+    AssignApproverSerializer,
+    AssignVerifierSerializer,
+    CommentSerializer,
+    DecisionSerializer,
+    EmptySerializer,
+    VerifySerializer,
 )
 from .views_base import parse, permit_response
 
@@ -24,8 +29,9 @@ TAGS = ["workflow"]
 
 
 def _schema(summary: str, body):
-    return extend_schema(tags=TAGS, summary=summary, request=body,
-                         responses={200: PermitDetailSerializer, **PERMIT_WRITE_ERRORS})
+    return extend_schema(
+        tags=TAGS, summary=summary, request=body, responses={200: PermitDetailSerializer, **PERMIT_WRITE_ERRORS}
+    )
 
 
 def _act(request, pk: int, body, service):
@@ -101,12 +107,18 @@ def resubmit_permit(request, pk: int):
     return _act(request, pk, CommentSerializer, workflow.resubmit_permit)
 
 
-@extend_schema(tags=TAGS, summary="The permit's status, workflow steps and my available actions",
-               responses={200: WorkflowStatusSerializer, **PERMIT_READ_ERRORS})
+@extend_schema(
+    tags=TAGS,
+    summary="The permit's status, workflow steps and my available actions",
+    responses={200: WorkflowStatusSerializer, **PERMIT_READ_ERRORS},
+)
 @api_view(["GET"])
 def workflow_status(request, pk: int):
     permit = permit_get_for_user(request.user, pk)
     steps = WorkflowStep.objects.filter(instance__permit=permit).select_related("assignee").order_by("order")
-    body = {"status": permit.status, "steps": steps,
-            "available_actions": available_actions(actor_for(request.user, permit), permit)}
+    body = {
+        "status": permit.status,
+        "steps": steps,
+        "available_actions": available_actions(actor_for(request.user, permit), permit),
+    }
     return Response(WorkflowStatusSerializer(body).data)

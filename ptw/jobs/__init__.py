@@ -2,6 +2,7 @@
 its JobReport (counts, errors). Celery tasks (ptw/tasks.py) and the `ptw_check_escalations`
 command call them through JOBS; each run is recorded as a JobRun.
 """
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,7 +23,8 @@ class Job:
 
 
 JOBS: dict[str, Job] = {
-    job.name: job for job in [
+    job.name: job
+    for job in [
         Job("check_overdue_workflow_tasks", check_overdue_workflow_tasks, timedelta(hours=1)),
         Job("auto_expire_permits", auto_expire_permits, timedelta(hours=1)),
         Job("check_expiring_permits", check_expiring_permits, timedelta(hours=1)),
@@ -37,7 +39,14 @@ def run_job(name: str, *, now: datetime | None = None) -> JobReport:
 
 
 __all__ = [
-    "JOBS", "Job", "JobReport", "auto_expire_permits", "check_expiring_permits",
-    "check_overdue_workflow_tasks", "check_pending_closeout_and_isolation",
-    "cleanup_old_notifications", "record_job_run", "run_job",
+    "JOBS",
+    "Job",
+    "JobReport",
+    "auto_expire_permits",
+    "check_expiring_permits",
+    "check_overdue_workflow_tasks",
+    "check_pending_closeout_and_isolation",
+    "cleanup_old_notifications",
+    "record_job_run",
+    "run_job",
 ]

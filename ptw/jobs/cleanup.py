@@ -1,4 +1,5 @@
 """Weekly cleanup of old PTW notifications (escalation history is a separate table, kept)."""
+
 from datetime import datetime, timedelta
 
 from django.conf import settings

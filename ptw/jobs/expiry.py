@@ -1,4 +1,5 @@
 """Permits reaching their planned end time: a warning before, expiry after (Example 3)."""
+
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -25,8 +26,8 @@ def auto_expire_permits(*, now: datetime | None = None) -> JobReport:
         sweep_in_batches(
             report,
             claim=lambda size, exclude, after, only=None: claim_permits(
-                Permit.objects.filter(status__in=LIVE_STATUSES, planned_end_time__lte=now),
-                size, exclude, None, only),
+                Permit.objects.filter(status__in=LIVE_STATUSES, planned_end_time__lte=now), size, exclude, None, only
+            ),
             process=lambda permits: _expire(permits, now=now),
             describe=lambda permit: f"permit {permit.pk}",
         )
@@ -49,7 +50,8 @@ def check_expiring_permits(*, now: datetime | None = None) -> JobReport:
     """
     now = now or timezone.now()
     window = Permit.objects.filter(
-        status=PermitStatus.ACTIVE, planned_end_time__gt=now,
+        status=PermitStatus.ACTIVE,
+        planned_end_time__gt=now,
         planned_end_time__lte=now + timedelta(minutes=settings.PTW_EXPIRING_WARNING_MINUTES),
     )
     with record_job_run("check_expiring_permits", now=now) as report:
@@ -62,8 +64,7 @@ def check_expiring_permits(*, now: datetime | None = None) -> JobReport:
     return report
 
 
-def claim_permits(due: QuerySet, size: int, exclude: set[int], after: Permit | None,
-           only: int | None) -> list[Permit]:
+def claim_permits(due: QuerySet, size: int, exclude: set[int], after: Permit | None, only: int | None) -> list[Permit]:
     """Due permits in end-time order, after the last one of the previous batch if given."""
     if only is not None:
         due = due.filter(pk=only)
@@ -76,8 +77,9 @@ def claim_permits(due: QuerySet, size: int, exclude: set[int], after: Permit | N
     return list(claimable(due)[:size])
 
 
-def notify_creators(permits: list[Permit], event_type: str, *, now: datetime,
-                    also: tuple[str, ...] = ()) -> dict[str, int]:
+def notify_creators(
+    permits: list[Permit], event_type: str, *, now: datetime, also: tuple[str, ...] = ()
+) -> dict[str, int]:
     """One bulk insert of `event_type` to each permit's creator (and the users in `also` fields)."""
     events = []
     for permit in permits:

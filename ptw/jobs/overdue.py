@@ -7,6 +7,7 @@ or the permit's creator while nobody is assigned: they must assign someone) or "
 person already told as assignee). Every level reached is notified at most once per local day
 of the project per step, and recorded once per day in EscalationRecord.
 """
+
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
@@ -19,13 +20,19 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import ADMIN_GRADES, Membership, Project
+from backend.bulk import insert_ignore, set_column_by_id
+
 from ..models import (
-    EscalationLevel, EscalationRecord, EscalationRule, Permit, PermitType, StepStatus, WorkflowStep,
+    EscalationLevel,
+    EscalationRecord,
+    EscalationRule,
+    Permit,
+    PermitType,
+    StepStatus,
+    WorkflowStep,
 )
 from ..models.escalation import EscalationAudience
 from ..notification_utils import PermitNotice, create_ptw_notifications
-from backend.bulk import insert_ignore, set_column_by_id
-
 from .runs import JobReport, claimable, record_job_run, sweep_in_batches
 
 JOB = "check_overdue_workflow_tasks"
@@ -72,18 +79,36 @@ class DueStep:
 
 
 _DUE_COLUMNS = (
-    "pk", "step_id", "name", "assignee_id", "assignee__first_name", "assignee__last_name", "assignee__username",
-    "pending_since", "rule_hours", "rule_role", "instance__permit_id", "instance__permit__permit_number",
-    "instance__permit__title", "instance__permit__project_id", "instance__permit__project__time_zone",
-    "instance__permit__permit_type_id", "instance__permit__permit_type__name", "instance__permit__created_by_id",
-    "instance__permit__created_by__first_name", "instance__permit__created_by__last_name",
+    "pk",
+    "step_id",
+    "name",
+    "assignee_id",
+    "assignee__first_name",
+    "assignee__last_name",
+    "assignee__username",
+    "pending_since",
+    "rule_hours",
+    "rule_role",
+    "instance__permit_id",
+    "instance__permit__permit_number",
+    "instance__permit__title",
+    "instance__permit__project_id",
+    "instance__permit__project__time_zone",
+    "instance__permit__permit_type_id",
+    "instance__permit__permit_type__name",
+    "instance__permit__created_by_id",
+    "instance__permit__created_by__first_name",
+    "instance__permit__created_by__last_name",
     "instance__permit__created_by__username",
 )
 
 
 # Model order, as Model.from_db expects of a partial row.
-_PERMIT_FIELDS = [f.attname for f in Permit._meta.concrete_fields
-                  if f.attname in {"id", "permit_number", "title", "created_by_id", "project_id", "permit_type_id"}]
+_PERMIT_FIELDS = [
+    f.attname
+    for f in Permit._meta.concrete_fields
+    if f.attname in {"id", "permit_number", "title", "created_by_id", "project_id", "permit_type_id"}
+]
 _PROJECT, _TYPE = Permit._meta.get_field("project"), Permit._meta.get_field("permit_type")
 
 
@@ -102,7 +127,9 @@ def _claim_due_steps(now: datetime, size: int, exclude: set[int], only: int | No
     if exclude:
         due = due.exclude(pk__in=exclude)
     rule = EscalationRule.objects.filter(
-        is_active=True, permit_type=OuterRef("instance__permit__permit_type"), step_name=OuterRef("step_id"),
+        is_active=True,
+        permit_type=OuterRef("instance__permit__permit_type"),
+        step_name=OuterRef("step_id"),
     ).order_by()
     due = due.annotate(
         rule_hours=Subquery(rule.values("time_limit_hours")[:1]),
@@ -112,22 +139,61 @@ def _claim_due_steps(now: datetime, size: int, exclude: set[int], only: int | No
     projects: dict[int, Project] = {}
     types: dict[int, PermitType] = {}
     steps = []
-    for (pk, step_id, name, assignee_id, a_first, a_last, a_username, pending_since, rule_hours, rule_role,
-         permit_id, number, title, project_id, time_zone, type_id, type_name, creator_id,
-         c_first, c_last, c_username) in rows:
+    for (
+        pk,
+        step_id,
+        name,
+        assignee_id,
+        a_first,
+        a_last,
+        a_username,
+        pending_since,
+        rule_hours,
+        rule_role,
+        permit_id,
+        number,
+        title,
+        project_id,
+        time_zone,
+        type_id,
+        type_name,
+        creator_id,
+        c_first,
+        c_last,
+        c_username,
+    ) in rows:
         # from_db, as .only() does: the other fields are deferred, never read here
-        known = {"id": permit_id, "permit_number": number, "title": title, "created_by_id": creator_id,
-                 "project_id": project_id, "permit_type_id": type_id}
+        known = {
+            "id": permit_id,
+            "permit_number": number,
+            "title": title,
+            "created_by_id": creator_id,
+            "project_id": project_id,
+            "permit_type_id": type_id,
+        }
         permit = Permit.from_db(None, _PERMIT_FIELDS, [known[name] for name in _PERMIT_FIELDS])
         # shared instances, put in the related-object cache as select_related would
-        _PROJECT.set_cached_value(permit, projects.get(project_id) or projects.setdefault(
-            project_id, Project(pk=project_id, time_zone=time_zone)))
-        _TYPE.set_cached_value(permit, types.get(type_id) or types.setdefault(
-            type_id, PermitType(pk=type_id, name=type_name)))
-        steps.append(DueStep(
-            pk, step_id, name, assignee_id, _display_name(a_first, a_last, a_username), pending_since,
-            rule_hours, rule_role, permit, _display_name(c_first, c_last, c_username),
-        ))
+        _PROJECT.set_cached_value(
+            permit,
+            projects.get(project_id) or projects.setdefault(project_id, Project(pk=project_id, time_zone=time_zone)),
+        )
+        _TYPE.set_cached_value(
+            permit, types.get(type_id) or types.setdefault(type_id, PermitType(pk=type_id, name=type_name))
+        )
+        steps.append(
+            DueStep(
+                pk,
+                step_id,
+                name,
+                assignee_id,
+                _display_name(a_first, a_last, a_username),
+                pending_since,
+                rule_hours,
+                rule_role,
+                permit,
+                _display_name(c_first, c_last, c_username),
+            )
+        )
     return steps
 
 
@@ -147,10 +213,9 @@ class _Plan:
 
 def _escalate(steps: list[DueStep], *, levels: list[EscalationLevel], now: datetime) -> dict[str, int]:
     plans = [_plan(step, levels, now) for step in steps]
-    escalation_recipients = _escalation_recipients([
-        plan.step for plan in plans
-        if any(level.audience == EscalationAudience.ESCALATION for level in plan.reached)
-    ])
+    escalation_recipients = _escalation_recipients(
+        [plan.step for plan in plans if any(level.audience == EscalationAudience.ESCALATION for level in plan.reached)]
+    )
     events, records = [], []
     for plan in plans:
         for level in plan.reached:
@@ -229,10 +294,18 @@ def _recipients(plan: _Plan, level: EscalationLevel, escalation_recipients: dict
 def _event(plan: _Plan, level: EscalationLevel, user_id: int) -> PermitNotice:
     step, permit = plan.step, plan.step.permit
     return PermitNotice(
-        user_id, level.event_type, permit, message=_message(plan, level, user_id),
-        extra_data={"step": step.step_id, "step_pk": step.pk, "level": level.level,
-                    "assignee_id": step.assignee_id, "pending_hours": _hours(plan.pending),
-                    "time_limit_hours": float(plan.limit_hours)},
+        user_id,
+        level.event_type,
+        permit,
+        message=_message(plan, level, user_id),
+        extra_data={
+            "step": step.step_id,
+            "step_pk": step.pk,
+            "level": level.level,
+            "assignee_id": step.assignee_id,
+            "pending_hours": _hours(plan.pending),
+            "time_limit_hours": float(plan.limit_hours),
+        },
         dedupe_extra=f"step:{step.pk}:level:{level.level}",
     )
 
@@ -256,10 +329,14 @@ def _message(plan: _Plan, level: EscalationLevel, user_id: int) -> str:
 def _record(plan: _Plan, level: EscalationLevel, recipient_ids: list[int], now: datetime) -> dict:
     step = plan.step
     return {
-        "permit": step.permit.pk, "step": step.pk, "level": level.level,
-        "event_type": level.event_type, "reached_at": now,
+        "permit": step.permit.pk,
+        "step": step.pk,
+        "level": level.level,
+        "event_type": level.event_type,
+        "reached_at": now,
         "local_date": _local_day(now, step.permit.project.time_zone)[0],
-        "pending_hours": Decimal(str(_hours(plan.pending))), "recipient_ids": recipient_ids,
+        "pending_hours": Decimal(str(_hours(plan.pending))),
+        "recipient_ids": recipient_ids,
     }
 
 

@@ -1,4 +1,5 @@
 """Reminders for what blocks a permit: an incomplete closeout, unverified isolation points."""
+
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -23,11 +24,14 @@ def check_pending_closeout_and_isolation(*, now: datetime | None = None) -> JobR
     """
     now = now or timezone.now()
     closeout_due = Permit.objects.filter(
-        status=PermitStatus.ACTIVE, permit_type__requires_closeout=True, planned_end_time__gt=now,
+        status=PermitStatus.ACTIVE,
+        permit_type__requires_closeout=True,
+        planned_end_time__gt=now,
         planned_end_time__lte=now + timedelta(hours=settings.PTW_CLOSEOUT_WARNING_HOURS),
     ).filter(Q(closeout__isnull=True) | Q(closeout__completed_at__isnull=True))
     unverified = PermitIsolationPoint.objects.filter(permit=OuterRef("pk"), required=True).exclude(
-        status=IsolationStatus.VERIFIED)
+        status=IsolationStatus.VERIFIED
+    )
     isolation_due = Permit.objects.filter(
         status__in=[PermitStatus.UNDER_REVIEW, PermitStatus.APPROVED],
         permit_type__requires_structured_isolation=True,

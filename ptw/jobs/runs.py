@@ -1,12 +1,13 @@
 """What every scheduled job shares: its run record, batched claiming of due rows, bulk writes."""
+
 import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -59,7 +60,9 @@ def record_job_run(job: str, *, now: datetime) -> Iterator[JobReport]:
             kept.append(f"… and {len(report.errors) - MAX_ERRORS_KEPT} more")
         JobRun.objects.filter(pk=run.pk).update(
             finished_at=now + timedelta(seconds=time.monotonic() - started),
-            ok=report.ok, counts=dict(report.counts), error="\n".join(kept),
+            ok=report.ok,
+            counts=dict(report.counts),
+            error="\n".join(kept),
         )
 
 
@@ -76,8 +79,14 @@ def claimable(queryset: QuerySet) -> QuerySet:
 Claim = Callable[..., list]
 
 
-def sweep_in_batches(report: JobReport, *, claim: Claim, process: Callable[[list], dict[str, int]],
-                     describe: Callable[[Any], str], batch_size: int | None = None) -> None:
+def sweep_in_batches(
+    report: JobReport,
+    *,
+    claim: Claim,
+    process: Callable[[list], dict[str, int]],
+    describe: Callable[[Any], str],
+    batch_size: int | None = None,
+) -> None:
     """Process due rows batch by batch, each batch claimed and written in one transaction.
 
     1. `claim(size=, exclude=, after=)` returns up to `size` locked due rows, leaving out the
@@ -108,8 +117,7 @@ def sweep_in_batches(report: JobReport, *, claim: Claim, process: Callable[[list
         after = rows[-1]
 
 
-def _redo_one_by_one(report: JobReport, rows: Sequence, *, claim: Claim, process, describe,
-                     failed: set[int]) -> None:
+def _redo_one_by_one(report: JobReport, rows: Sequence, *, claim: Claim, process, describe, failed: set[int]) -> None:
     for row in rows:
         try:
             with transaction.atomic():

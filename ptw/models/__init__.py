@@ -2,7 +2,7 @@ from ..states import PermitStatus
 from .closeout import CloseoutTemplate, PermitCloseout
 from .escalation import EscalationLevel, EscalationRecord, EscalationRule, JobRun
 from .isolation import IsolationPoint, IsolationStatus, PermitIsolationPoint
-from .permit import Permit, PermitEvent, PermitType, RiskLevel, PermitCategory
+from .permit import Permit, PermitCategory, PermitEvent, PermitType, RiskLevel
 from .workflow import StepId, StepStatus, WorkflowInstance, WorkflowStep
 
 __all__ = [

@@ -1,4 +1,5 @@
 """Closeout: checklist templates per permit type, and each permit's filled-in checklist."""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models

@@ -1,4 +1,5 @@
 """Escalation configuration (rules, levels), escalation history and job run records."""
+
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -15,9 +16,7 @@ class NotificationMethod(models.TextChoices):
 class EscalationRule(models.Model):
     permit_type = models.ForeignKey("ptw.PermitType", on_delete=models.CASCADE, related_name="escalation_rules")
     step_name = models.CharField(max_length=20, choices=StepId.choices)
-    time_limit_hours = models.DecimalField(
-        max_digits=6, decimal_places=2, validators=[MinValueValidator(0.1)]
-    )
+    time_limit_hours = models.DecimalField(max_digits=6, decimal_places=2, validators=[MinValueValidator(0.1)])
     escalate_to_role = models.SlugField(max_length=50, blank=True)
     notification_method = models.CharField(
         max_length=10, choices=NotificationMethod.choices, default=NotificationMethod.EMAIL
@@ -28,7 +27,8 @@ class EscalationRule(models.Model):
         ordering = ["permit_type", "step_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["permit_type", "step_name"], condition=Q(is_active=True),
+                fields=["permit_type", "step_name"],
+                condition=Q(is_active=True),
                 name="escalationrule_one_active_per_step",
             ),
         ]
@@ -74,9 +74,7 @@ class EscalationRecord(models.Model):
         ordering = ["reached_at", "id"]
         constraints = [
             # Once per step, level and local day, however many sweeps run at once.
-            models.UniqueConstraint(
-                fields=["step", "level", "local_date"], name="escalationrecord_once_per_day"
-            ),
+            models.UniqueConstraint(fields=["step", "level", "local_date"], name="escalationrecord_once_per_day"),
         ]
         indexes = [models.Index(fields=["permit", "reached_at"], name="escalationrecord_timeline")]
 

@@ -1,4 +1,5 @@
 """Lockout/tagout: a project's library of isolation points and their use on permits."""
+
 from django.conf import settings
 from django.db import models
 

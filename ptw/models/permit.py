@@ -1,4 +1,5 @@
 """Permit types, permits and their audit trail."""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -54,15 +55,19 @@ class Permit(models.Model):
     actual_end_time = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=PermitStatus.choices, default=PermitStatus.DRAFT)
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="permits_created"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="permits_created")
     verifier = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="permits_to_verify",
     )
     approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="permits_to_approve",
     )
 

@@ -1,4 +1,5 @@
 """The verify/approve workflow of a permit: one instance, ordered steps."""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -41,7 +42,10 @@ class WorkflowStep(models.Model):
     step_id = models.CharField(max_length=20, choices=StepId.choices)
     name = models.CharField(max_length=50)
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="workflow_steps",
     )
     role = models.CharField(max_length=20)
@@ -66,12 +70,15 @@ class WorkflowStep(models.Model):
         indexes = [
             # Overdue sweep: "pending steps whose next_check_at <= now", oldest first.
             models.Index(
-                fields=["next_check_at"], name="workflowstep_due",
+                fields=["next_check_at"],
+                name="workflowstep_due",
                 condition=Q(status="pending", next_check_at__isnull=False),
             ),
             # My tasks: "pending steps assigned to me".
             models.Index(
-                fields=["assignee"], name="workflowstep_my_pending", condition=Q(status="pending"),
+                fields=["assignee"],
+                name="workflowstep_my_pending",
+                condition=Q(status="pending"),
             ),
         ]
 

@@ -1,4 +1,5 @@
 """Fixtures for the API tests: logged-in clients, and permits brought to any status by the services."""
+
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -40,9 +41,15 @@ def draft(project, creator, permit_type, start_time) -> Callable[..., Permit]:
     """draft(**overrides) → a draft permit of `creator` in `project`, created by the service."""
 
     def make(**overrides) -> Permit:
-        fields = dict(by=creator, project=project, permit_type=permit_type, title="Replace valve V-101",
-                      location="Unit 3", planned_start_time=start_time,
-                      planned_end_time=start_time + timedelta(hours=8))
+        fields = {
+            "by": creator,
+            "project": project,
+            "permit_type": permit_type,
+            "title": "Replace valve V-101",
+            "location": "Unit 3",
+            "planned_start_time": start_time,
+            "planned_end_time": start_time + timedelta(hours=8),
+        }
         fields.update(overrides)
         return create_permit(**fields)
 
@@ -91,13 +98,15 @@ def gated_type(db) -> PermitType:
     """A type that needs verified isolation to start and a closed-out checklist to finish."""
     from ptw.tests.factories import CloseoutTemplateFactory, PermitTypeFactory
 
-    permit_type = PermitTypeFactory(name="Electrical work", category="electrical",
-                                    requires_structured_isolation=True, requires_closeout=True)
+    permit_type = PermitTypeFactory(
+        name="Electrical work", category="electrical", requires_structured_isolation=True, requires_closeout=True
+    )
     CloseoutTemplateFactory(permit_type=permit_type)
     return permit_type
 
 
 # --- Escalation engine and scheduled jobs (ptw/jobs) ---
+
 
 @pytest.fixture
 def escalation_levels(db):
@@ -107,9 +116,11 @@ def escalation_levels(db):
     from ptw.models import EscalationLevel
 
     for level, multiplier, event_type, audience in importlib.import_module(
-            "ptw.migrations.0002_default_escalation_levels").LEVELS:
+        "ptw.migrations.0002_default_escalation_levels"
+    ).LEVELS:
         EscalationLevel.objects.get_or_create(
-            level=level, defaults={"multiplier": multiplier, "event_type": event_type, "audience": audience})
+            level=level, defaults={"multiplier": multiplier, "event_type": event_type, "audience": audience}
+        )
 
 
 @pytest.fixture
@@ -128,25 +139,48 @@ def seed_due_steps(project, creator, verifier, permit_type) -> Callable[..., lis
     """
     from ptw.models import StepId, StepStatus, WorkflowInstance, WorkflowStep
 
-    def seed(n: int, *, pending_since: datetime, now: datetime, live_until: datetime | None = None,
-             status: str = S.SUBMITTED) -> list[int]:
+    def seed(
+        n: int, *, pending_since: datetime, now: datetime, live_until: datetime | None = None, status: str = S.SUBMITTED
+    ) -> list[int]:
         end = live_until or now + timedelta(hours=8)
         first = Permit.objects.count()
-        permits = Permit.objects.bulk_create([
-            Permit(permit_type=permit_type, project=project, title=f"Bulk job {i}", location="Unit 9",
-                   planned_start_time=end - timedelta(hours=10), planned_end_time=end, status=status,
-                   created_by=creator, verifier=verifier, permit_number=f"PTW-BULK-{first + i:07d}")
-            for i in range(n)
-        ])
+        permits = Permit.objects.bulk_create(
+            [
+                Permit(
+                    permit_type=permit_type,
+                    project=project,
+                    title=f"Bulk job {i}",
+                    location="Unit 9",
+                    planned_start_time=end - timedelta(hours=10),
+                    planned_end_time=end,
+                    status=status,
+                    created_by=creator,
+                    verifier=verifier,
+                    permit_number=f"PTW-BULK-{first + i:07d}",
+                )
+                for i in range(n)
+            ]
+        )
         if status in (S.SUBMITTED, S.UNDER_REVIEW):
             instances = WorkflowInstance.objects.bulk_create(
-                [WorkflowInstance(permit=permit, started_at=pending_since) for permit in permits])
-            WorkflowStep.objects.bulk_create([
-                WorkflowStep(instance=instance, step_id=StepId.VERIFICATION, name="Verification",
-                             role="verifier", order=1, status=StepStatus.PENDING, assignee=verifier,
-                             pending_since=pending_since, next_check_at=now)
-                for instance in instances
-            ])
+                [WorkflowInstance(permit=permit, started_at=pending_since) for permit in permits]
+            )
+            WorkflowStep.objects.bulk_create(
+                [
+                    WorkflowStep(
+                        instance=instance,
+                        step_id=StepId.VERIFICATION,
+                        name="Verification",
+                        role="verifier",
+                        order=1,
+                        status=StepStatus.PENDING,
+                        assignee=verifier,
+                        pending_since=pending_since,
+                        next_check_at=now,
+                    )
+                    for instance in instances
+                ]
+            )
         return [permit.pk for permit in permits]
 
     return seed

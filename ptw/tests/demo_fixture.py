@@ -3,6 +3,7 @@
 Loading it runs ~700 queries through the services; tests that only read it (or change it
 inside their own savepoint, as every `db` test does) share one load.
 """
+
 from io import StringIO
 
 import pytest

@@ -1,4 +1,5 @@
 """factory_boy factories for the PTW world."""
+
 from datetime import timedelta
 
 import factory
@@ -6,7 +7,12 @@ from django.utils import timezone
 
 from accounts.models import CompanyType, Grade, Membership, MembershipRole, Project, User
 from ptw.models import (
-    CloseoutTemplate, EscalationRule, IsolationPoint, Permit, PermitCategory, PermitType,
+    CloseoutTemplate,
+    EscalationRule,
+    IsolationPoint,
+    Permit,
+    PermitCategory,
+    PermitType,
 )
 
 
@@ -48,8 +54,14 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     grade = Grade.C
 
 
-def member(project: Project, *, company_type: str = CompanyType.CONTRACTOR, grade: str = Grade.C,
-           roles: tuple[str, ...] = (), **user_fields) -> User:
+def member(
+    project: Project,
+    *,
+    company_type: str = CompanyType.CONTRACTOR,
+    grade: str = Grade.C,
+    roles: tuple[str, ...] = (),
+    **user_fields,
+) -> User:
     """A user who is a member of `project` with the given company type, grade and roles."""
     user = UserFactory(**user_fields)
     membership = MembershipFactory(user=user, project=project, company_type=company_type, grade=grade)
@@ -102,11 +114,13 @@ class CloseoutTemplateFactory(factory.django.DjangoModelFactory):
 
     permit_type = factory.SubFactory(PermitTypeFactory)
     name = "Standard closeout"
-    items = factory.LazyFunction(lambda: [
-        {"key": "area_clean", "label": "Work area clean", "required": True},
-        {"key": "tools_removed", "label": "Tools removed", "required": True},
-        {"key": "photos", "label": "Photos taken", "required": False},
-    ])
+    items = factory.LazyFunction(
+        lambda: [
+            {"key": "area_clean", "label": "Work area clean", "required": True},
+            {"key": "tools_removed", "label": "Tools removed", "required": True},
+            {"key": "photos", "label": "Photos taken", "required": False},
+        ]
+    )
 
 
 class EscalationRuleFactory(factory.django.DjangoModelFactory):

@@ -1,4 +1,5 @@
 """Django admin: every registered model's pages load cheaply; rules go through the service."""
+
 from decimal import Decimal
 
 import pytest
@@ -10,9 +11,15 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
-from ptw.tests.demo_fixture import loaded_demo  # noqa: F401 (a fixture)
 from ptw.models import (
-    EscalationRecord, EscalationRule, JobRun, Permit, PermitEvent, PermitStatus, StepStatus, WorkflowStep,
+    EscalationRecord,
+    EscalationRule,
+    JobRun,
+    Permit,
+    PermitEvent,
+    PermitStatus,
+    StepStatus,
+    WorkflowStep,
 )
 
 REGISTERED = sorted(f"{model._meta.app_label}.{model._meta.model_name}" for model in admin.site._registry)
@@ -31,11 +38,18 @@ def demo(loaded_demo, django_db_blocker):
         now = timezone.now()
         step = WorkflowStep.objects.filter(status=StepStatus.PENDING).select_related("instance").first()
         EscalationRecord.objects.create(
-            permit_id=step.instance.permit_id, step=step, level=2, event_type="ptw_escalated", reached_at=now,
-            local_date=now.date(), pending_hours=Decimal("9"), recipient_ids=[admin_user.pk],
+            permit_id=step.instance.permit_id,
+            step=step,
+            level=2,
+            event_type="ptw_escalated",
+            reached_at=now,
+            local_date=now.date(),
+            pending_hours=Decimal("9"),
+            recipient_ids=[admin_user.pk],
         )
-        JobRun.objects.create(job="check_overdue_workflow_tasks", started_at=now, finished_at=now, ok=True,
-                              counts={"overdue": 1})
+        JobRun.objects.create(
+            job="check_overdue_workflow_tasks", started_at=now, finished_at=now, ok=True, counts={"overdue": 1}
+        )
         Group.objects.create(name="Site staff")
         Token.objects.create(user=admin_user)
     return admin_user
@@ -49,7 +63,8 @@ def admin_client(db, client, demo):
 
 @pytest.mark.parametrize("label", REGISTERED)
 def test_the_changelist_of_every_registered_model_loads_in_bounded_queries(
-        admin_client, django_assert_max_num_queries, label):
+    admin_client, django_assert_max_num_queries, label
+):
     model = _model(label)
     assert model._default_manager.exists(), f"no {label} rows to list"
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
@@ -60,11 +75,15 @@ def test_the_changelist_of_every_registered_model_loads_in_bounded_queries(
 
 @pytest.mark.parametrize("label", REGISTERED)
 def test_the_change_page_of_every_registered_model_loads_in_bounded_queries(
-        admin_client, django_assert_max_num_queries, label):
+    admin_client, django_assert_max_num_queries, label
+):
     model = _model(label)
     # The busiest row: the permit with the most events, else the first.
-    obj = (Permit.objects.order_by("-pk").filter(title__startswith="Terminate").first()
-           if model is Permit else model._default_manager.first())
+    obj = (
+        Permit.objects.order_by("-pk").filter(title__startswith="Terminate").first()
+        if model is Permit
+        else model._default_manager.first()
+    )
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[quote(obj.pk)])
     with django_assert_max_num_queries(MAX_QUERIES):
         response = admin_client.get(url)
@@ -75,7 +94,9 @@ def test_every_ptw_and_accounts_model_is_in_the_admin():
     from django.apps import apps
 
     models = [*apps.get_app_config("ptw").get_models(), *apps.get_app_config("accounts").get_models()]
-    missing = [m._meta.label for m in models if m not in admin.site._registry and m._meta.model_name != "membershiprole"]
+    missing = [
+        m._meta.label for m in models if m not in admin.site._registry and m._meta.model_name != "membershiprole"
+    ]
     assert missing == []
 
 
@@ -83,8 +104,14 @@ def test_escalation_rules_are_listed_under_ptw_with_their_columns(admin_client):
     index = admin_client.get(reverse("admin:index")).content.decode()
     assert "PTW" in index and "Escalation rules" in index
     page = admin_client.get(reverse("admin:ptw_escalationrule_changelist")).content.decode()
-    for column in ("Permit type", "Step name", "Time limit hours", "Escalate to role", "Notification method",
-                   "Is active"):
+    for column in (
+        "Permit type",
+        "Step name",
+        "Time limit hours",
+        "Escalate to role",
+        "Notification method",
+        "Is active",
+    ):
         assert column in page
 
 
@@ -103,7 +130,8 @@ def test_a_permit_page_offers_no_way_to_edit_its_status(admin_client):
 
 def _pending_steps_of(type_name: str, step_id: str):
     return WorkflowStep.objects.filter(
-        status=StepStatus.PENDING, step_id=step_id, instance__permit__permit_type__name=type_name)
+        status=StepStatus.PENDING, step_id=step_id, instance__permit__permit_type__name=type_name
+    )
 
 
 def _make_not_due(steps) -> None:
@@ -120,10 +148,18 @@ def test_saving_a_rule_in_the_admin_reschedules_the_pending_steps_it_governs(adm
     rule = EscalationRule.objects.get(permit_type__name="Electrical Work", step_name="verification")
     steps = _pending_steps_of("Electrical Work", "verification")
     _make_not_due(steps)
-    response = admin_client.post(reverse("admin:ptw_escalationrule_change", args=[rule.pk]), {
-        "permit_type": rule.permit_type_id, "step_name": "verification", "time_limit_hours": "1.5",
-        "escalate_to_role": "manager", "notification_method": "both", "is_active": "on", "_save": "Save",
-    })
+    response = admin_client.post(
+        reverse("admin:ptw_escalationrule_change", args=[rule.pk]),
+        {
+            "permit_type": rule.permit_type_id,
+            "step_name": "verification",
+            "time_limit_hours": "1.5",
+            "escalate_to_role": "manager",
+            "notification_method": "both",
+            "is_active": "on",
+            "_save": "Save",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     rule.refresh_from_db()
     assert rule.time_limit_hours == Decimal("1.5")
@@ -145,8 +181,10 @@ def test_the_bulk_delete_action_reschedules_through_the_service(admin_client):
     selected = [rule.pk for rule in rules]
     steps = _pending_steps_of("Electrical Work", "verification") | _pending_steps_of("Hot Work", "approval")
     _make_not_due(steps)
-    response = admin_client.post(reverse("admin:ptw_escalationrule_changelist"), {
-        "action": "delete_selected", "_selected_action": selected, "post": "yes"})
+    response = admin_client.post(
+        reverse("admin:ptw_escalationrule_changelist"),
+        {"action": "delete_selected", "_selected_action": selected, "post": "yes"},
+    )
     assert response.status_code == 302
     assert not EscalationRule.objects.filter(pk__in=selected).exists()
     _assert_rescheduled(steps)
@@ -155,8 +193,11 @@ def test_the_bulk_delete_action_reschedules_through_the_service(admin_client):
 def test_the_cancel_action_goes_through_the_workflow_and_reports_refusals(admin_client):
     draft = Permit.objects.get(status=PermitStatus.DRAFT)
     completed = Permit.objects.get(status=PermitStatus.COMPLETED)
-    response = admin_client.post(reverse("admin:ptw_permit_changelist"), {
-        "action": "cancel_selected", "_selected_action": [draft.pk, completed.pk]}, follow=True)
+    response = admin_client.post(
+        reverse("admin:ptw_permit_changelist"),
+        {"action": "cancel_selected", "_selected_action": [draft.pk, completed.pk]},
+        follow=True,
+    )
     draft.refresh_from_db()
     completed.refresh_from_db()
     assert (draft.status, completed.status) == (PermitStatus.CANCELLED, PermitStatus.COMPLETED)

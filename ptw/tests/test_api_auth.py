@@ -1,12 +1,12 @@
 """Logging in to the API with a token."""
+
 from rest_framework.test import APIClient
 
 from ptw.tests.conftest import API
 
 
 def test_a_user_exchanges_username_and_password_for_a_token_that_opens_the_api(api_client, creator):
-    response = api_client.post("/api/v1/auth/token/", {"username": "creator", "password": "pass12345"},
-                               format="json")
+    response = api_client.post("/api/v1/auth/token/", {"username": "creator", "password": "pass12345"}, format="json")
 
     assert response.status_code == 200 and set(response.data) == {"token"}
     client = APIClient()

@@ -1,4 +1,5 @@
 """Isolation (lockout/tagout) over HTTP, and activation gated on verified isolation."""
+
 import pytest
 
 from ptw.models import PermitIsolationPoint, PermitStatus
@@ -24,8 +25,9 @@ def gated_permit(permit_in, gated_type):
 
 
 def _assign(client, permit, point, required=True):
-    response = client.post(permit_url(permit, "isolation/"), {"point_id": point.pk, "required": required},
-                           format="json")
+    response = client.post(
+        permit_url(permit, "isolation/"), {"point_id": point.pk, "required": required}, format="json"
+    )
     assert response.status_code == 201, response.data
     return response.data["id"]
 
@@ -47,7 +49,8 @@ def test_the_library_lists_active_points_of_my_projects_only(client_for, creator
 
 
 def test_activation_waits_until_every_required_point_is_verified(
-        client_for, gated_permit, creator, verifier, breaker, valve):
+    client_for, gated_permit, creator, verifier, breaker, valve
+):
     as_creator, as_verifier = client_for(creator), client_for(verifier)
     cb = _assign(as_creator, gated_permit, breaker)
     _assign(as_creator, gated_permit, valve, required=False)
@@ -77,7 +80,9 @@ def test_the_permit_lists_its_points_with_their_stage(client_for, gated_permit, 
     response = client.get(permit_url(gated_permit, "isolation/"))
 
     assert [(a["point"]["code"], a["required"], a["status"]) for a in response.data] == [
-        ("CB-12", True, "assigned"), ("V-7", False, "assigned")]
+        ("CB-12", True, "assigned"),
+        ("V-7", False, "assigned"),
+    ]
 
 
 def test_whoever_isolated_a_point_may_not_verify_it(client_for, gated_permit, creator, breaker):
@@ -100,15 +105,19 @@ def test_stages_go_in_order(client_for, gated_permit, creator, breaker):
     assert response.status_code == 409 and response.data["current_status"] == "assigned"
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({}, "lock_ids"),
-    ({"lock_ids": []}, "lock_ids"),
-    ({"lock_ids": "L-1"}, "lock_ids"),
-    ({"lock_ids": ["L" * 51]}, "lock_ids"),
-    ({"lock_ids": ["L-1"], "notes": "x" * 5001}, "notes"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "lock_ids"),
+        ({"lock_ids": []}, "lock_ids"),
+        ({"lock_ids": "L-1"}, "lock_ids"),
+        ({"lock_ids": ["L" * 51]}, "lock_ids"),
+        ({"lock_ids": ["L-1"], "notes": "x" * 5001}, "notes"),
+    ],
+)
 def test_isolating_needs_valid_lock_ids_and_writes_nothing_otherwise(
-        body, field, client_for, gated_permit, creator, breaker):
+    body, field, client_for, gated_permit, creator, breaker
+):
     client = client_for(creator)
     cb = _assign(client, gated_permit, breaker)
 
@@ -120,7 +129,8 @@ def test_isolating_needs_valid_lock_ids_and_writes_nothing_otherwise(
 
 @pytest.mark.parametrize("point", ["foreign", "unknown", "twice"])
 def test_only_a_point_of_the_project_library_is_assigned_and_only_once(
-        point, client_for, gated_permit, creator, breaker):
+    point, client_for, gated_permit, creator, breaker
+):
     client = client_for(creator)
     _assign(client, gated_permit, breaker)
     point_id = {

@@ -1,5 +1,6 @@
 """Who may reach which permit endpoint: other projects see nothing (404), bystanders may not act (403),
 anonymous callers get 401, and only eligible people become verifier or approver."""
+
 import pytest
 
 from accounts.models import CompanyType, Grade
@@ -9,15 +10,35 @@ from ptw.tests.conftest import API, permit_url
 from ptw.tests.factories import IsolationPointFactory, ProjectFactory, member
 
 S = PermitStatus
-WORKFLOW_ACTIONS = ["initiate", "assign-verifier", "verify", "assign-approver", "approve", "activate",
-                    "complete", "suspend", "resume", "cancel", "resubmit"]
+WORKFLOW_ACTIONS = [
+    "initiate",
+    "assign-verifier",
+    "verify",
+    "assign-approver",
+    "approve",
+    "activate",
+    "complete",
+    "suspend",
+    "resume",
+    "cancel",
+    "resubmit",
+]
 # (method, path below /permits/{id}/) of every endpoint about one permit
 PERMIT_ENDPOINTS = [
-    ("get", ""), ("patch", ""), ("get", "verifier-candidates/"), ("get", "approver-candidates/"),
-    ("get", "timeline/"), ("get", "isolation/"), ("post", "isolation/"),
-    ("post", "isolation/{assignment}/isolate/"), ("post", "isolation/{assignment}/verify/"),
-    ("post", "isolation/{assignment}/deisolate/"), ("get", "closeout/"), ("patch", "closeout/"),
-    ("get", "workflow/status/"), *[("post", f"workflow/{action}/") for action in WORKFLOW_ACTIONS],
+    ("get", ""),
+    ("patch", ""),
+    ("get", "verifier-candidates/"),
+    ("get", "approver-candidates/"),
+    ("get", "timeline/"),
+    ("get", "isolation/"),
+    ("post", "isolation/"),
+    ("post", "isolation/{assignment}/isolate/"),
+    ("post", "isolation/{assignment}/verify/"),
+    ("post", "isolation/{assignment}/deisolate/"),
+    ("get", "closeout/"),
+    ("patch", "closeout/"),
+    ("get", "workflow/status/"),
+    *[("post", f"workflow/{action}/") for action in WORKFLOW_ACTIONS],
 ]
 LIST_ENDPOINTS = ["permit-types/", "projects/", "permits/", "workflow/my-tasks/", "isolation-points/"]
 
@@ -46,7 +67,8 @@ def _state(permit):
 
 @pytest.mark.parametrize(("method", "path"), PERMIT_ENDPOINTS)
 def test_a_member_of_another_project_gets_404_for_every_permit_endpoint(
-        method, path, active_permit, outsider, client_for):
+    method, path, active_permit, outsider, client_for
+):
     before = _state(active_permit)
 
     response = _call(client_for(outsider), method, active_permit, path)
@@ -74,7 +96,8 @@ def test_an_assignment_of_another_permit_is_404(active_permit, permit_in, creato
     other = permit_in(S.APPROVED)
 
     response = client_for(creator).post(
-        permit_url(other, f"isolation/{active_permit.assignment.pk}/isolate/"), {"lock_ids": ["L1"]}, format="json")
+        permit_url(other, f"isolation/{active_permit.assignment.pk}/isolate/"), {"lock_ids": ["L1"]}, format="json"
+    )
 
     assert response.status_code == 404
     active_permit.assignment.refresh_from_db()
@@ -103,7 +126,8 @@ NOT_YOURS = [
 
 @pytest.mark.parametrize(("status", "endpoint", "body", "who"), NOT_YOURS)
 def test_a_project_member_without_that_part_in_the_permit_gets_403_and_nothing_changes(
-        status, endpoint, body, who, permit_in, client_for, request, grade_b_admin, bystander):
+    status, endpoint, body, who, permit_in, client_for, request, grade_b_admin, bystander
+):
     permit = permit_in(status)
     body = {key: request.getfixturevalue(value).pk if key.endswith("_id") else value for key, value in body.items()}
     method, _, path = endpoint.rpartition(":")
@@ -119,8 +143,9 @@ def test_a_project_member_without_that_part_in_the_permit_gets_403_and_nothing_c
 def test_a_grade_a_admin_may_act_on_a_step_assigned_to_someone_else(permit_in, client_for, grade_a_admin):
     permit = permit_in(S.SUBMITTED)
 
-    response = client_for(grade_a_admin).post(permit_url(permit, "workflow/verify/"), {"action": "approve"},
-                                              format="json")
+    response = client_for(grade_a_admin).post(
+        permit_url(permit, "workflow/verify/"), {"action": "approve"}, format="json"
+    )
 
     assert response.status_code == 200 and response.data["status"] == S.UNDER_REVIEW
 
@@ -149,6 +174,7 @@ def test_the_detail_offers_each_person_only_their_own_actions(permit_in, client_
 
 # --- verifier and approver eligibility ---------------------------------------------------------
 
+
 @pytest.fixture
 def contractor_colleague(project):
     return member(project, username="colleague", company_type=CompanyType.CONTRACTOR)
@@ -161,13 +187,15 @@ def stranger(db):
 
 @pytest.mark.parametrize("candidate", ["contractor_colleague", "creator", "stranger", "nobody"])
 def test_an_ineligible_or_unknown_verifier_is_a_400_on_verifier_id(
-        candidate, permit_in, client_for, creator, request, contractor_colleague, stranger):
+    candidate, permit_in, client_for, creator, request, contractor_colleague, stranger
+):
     permit = permit_in(S.SUBMITTED)
     user_id = 999_999 if candidate == "nobody" else request.getfixturevalue(candidate).pk
     before = _state(permit)
 
-    response = client_for(creator).post(permit_url(permit, "workflow/assign-verifier/"),
-                                        {"verifier_id": user_id}, format="json")
+    response = client_for(creator).post(
+        permit_url(permit, "workflow/assign-verifier/"), {"verifier_id": user_id}, format="json"
+    )
 
     assert response.status_code == 400
     assert list(response.data) == ["verifier_id"]
@@ -175,12 +203,16 @@ def test_an_ineligible_or_unknown_verifier_is_a_400_on_verifier_id(
 
 
 def test_an_ineligible_approver_chosen_while_verifying_is_a_400_and_nothing_is_verified(
-        permit_in, client_for, verifier, contractor_colleague):
+    permit_in, client_for, verifier, contractor_colleague
+):
     permit = permit_in(S.SUBMITTED)
     before = _state(permit)
 
-    response = client_for(verifier).post(permit_url(permit, "workflow/verify/"),
-                                         {"action": "approve", "approver_id": contractor_colleague.pk}, format="json")
+    response = client_for(verifier).post(
+        permit_url(permit, "workflow/verify/"),
+        {"action": "approve", "approver_id": contractor_colleague.pk},
+        format="json",
+    )
 
     assert response.status_code == 400 and "approver_id" in response.data
     assert _state(permit) == before
@@ -194,15 +226,15 @@ def test_a_client_creator_may_pick_only_client_members(draft, client_for, projec
     client.post(permit_url(permit, "workflow/initiate/"), {}, format="json")
 
     candidates = client.get(permit_url(permit, "verifier-candidates/")).data
-    refused = client.post(permit_url(permit, "workflow/assign-verifier/"), {"verifier_id": verifier.pk},
-                          format="json")
+    refused = client.post(permit_url(permit, "workflow/assign-verifier/"), {"verifier_id": verifier.pk}, format="json")
 
     assert [user["username"] for user in candidates] == ["approver"]
     assert refused.status_code == 400 and "verifier_id" in refused.data
 
 
 def test_candidates_are_epc_and_client_members_but_never_the_creator(
-        draft, client_for, creator, verifier, approver, grade_a_admin, contractor_colleague, stranger):
+    draft, client_for, creator, verifier, approver, grade_a_admin, contractor_colleague, stranger
+):
     permit = draft(by=grade_a_admin)  # a client creator: their picks are client members only
 
     verifiers = client_for(creator).get(permit_url(permit, "verifier-candidates/")).data
@@ -215,7 +247,8 @@ def test_candidates_are_epc_and_client_members_but_never_the_creator(
 
 
 def test_when_an_admin_submits_the_creators_choice_rules_decide_the_auto_assigned_verifier(
-        draft, client_for, project, creator, verifier, approver):
+    draft, client_for, project, creator, verifier, approver
+):
     """A client admin on their own would see one pick (the client approver); the contractor creator sees three."""
     admin = member(project, username="client_admin", company_type=CompanyType.CLIENT, grade=Grade.A)
     permit = draft()

@@ -1,4 +1,5 @@
 """Permits over HTTP: create, list with filters, read, edit while draft; bad input writes nothing."""
+
 from datetime import datetime, timedelta
 
 import pytest
@@ -14,8 +15,11 @@ S = PermitStatus
 @pytest.fixture
 def body(project, permit_type, start_time):
     return {
-        "project": project.pk, "permit_type": permit_type.pk, "title": "Replace valve V-101",
-        "description": "Swap the leaking valve.", "location": "Unit 3",
+        "project": project.pk,
+        "permit_type": permit_type.pk,
+        "title": "Replace valve V-101",
+        "description": "Swap the leaking valve.",
+        "location": "Unit 3",
         "planned_start_time": start_time.isoformat(),
         "planned_end_time": (start_time + timedelta(hours=8)).isoformat(),
     }
@@ -80,9 +84,14 @@ def test_bad_input_on_create_is_a_400_naming_the_field_and_writes_nothing(change
 def test_the_creator_edits_a_draft(client_for, draft, creator, start_time):
     permit = draft()
 
-    response = client_for(creator).patch(permit_url(permit), {
-        "title": "Replace valve V-102", "planned_end_time": (start_time + timedelta(hours=4)).isoformat(),
-    }, format="json")
+    response = client_for(creator).patch(
+        permit_url(permit),
+        {
+            "title": "Replace valve V-102",
+            "planned_end_time": (start_time + timedelta(hours=4)).isoformat(),
+        },
+        format="json",
+    )
 
     assert response.status_code == 200
     assert response.data["title"] == "Replace valve V-102"
@@ -91,12 +100,15 @@ def test_the_creator_edits_a_draft(client_for, draft, creator, start_time):
     assert permit.events.filter(action="edited").exists()
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"title": "x" * 201}, "title"),
-    ({"planned_end_time": "2000-01-01T00:00:00Z"}, "planned_end_time"),
-    ({"project": 1}, "project"),
-    ({"permit_type": 999_999}, "permit_type"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"title": "x" * 201}, "title"),
+        ({"planned_end_time": "2000-01-01T00:00:00Z"}, "planned_end_time"),
+        ({"project": 1}, "project"),
+        ({"permit_type": 999_999}, "permit_type"),
+    ],
+)
 def test_bad_edits_are_a_400_and_change_nothing(change, field, client_for, draft, creator):
     permit = draft()
     before = Permit.objects.filter(pk=permit.pk).values().get()
@@ -139,8 +151,9 @@ def test_the_list_holds_only_permits_of_my_projects_newest_first(client_for, dra
     assert "available_actions" not in response.data["results"][0]
 
 
-def test_the_list_filters_by_status_type_project_and_mine(client_for, permit_in, draft, project, creator,
-                                                          verifier, approver, permit_type):
+def test_the_list_filters_by_status_type_project_and_mine(
+    client_for, permit_in, draft, project, creator, verifier, approver, permit_type
+):
     other_type = PermitTypeFactory(name="Hot work", category="hot_work")
     colleague = member(project, username="colleague", company_type=CompanyType.CONTRACTOR)
     submitted = permit_in(S.SUBMITTED)
@@ -172,11 +185,17 @@ def test_a_bad_filter_is_a_400_naming_it(query, client_for, creator):
 
 
 def test_listing_fifty_permits_costs_a_bounded_number_of_queries(
-        client_for, project, creator, django_assert_max_num_queries):
+    client_for, project, creator, django_assert_max_num_queries
+):
     for _ in range(50):
         # every permit with its own type, people and numbers, so nothing is shared by accident
-        PermitFactory(project=project, permit_type=PermitTypeFactory(), created_by=UserFactory(),
-                      verifier=UserFactory(), approver=UserFactory())
+        PermitFactory(
+            project=project,
+            permit_type=PermitTypeFactory(),
+            created_by=UserFactory(),
+            verifier=UserFactory(),
+            approver=UserFactory(),
+        )
     client = client_for(creator)
 
     with django_assert_max_num_queries(4):  # count, page (+ session/savepoint noise)
@@ -191,8 +210,14 @@ def test_permit_types_lists_the_active_ones(client_for, creator, permit_type):
     response = client_for(creator).get(f"{API}/permit-types/")
 
     assert [item["name"] for item in response.data["results"]] == ["Cold work"]
-    assert set(response.data["results"][0]) >= {"id", "name", "category", "risk_level",
-                                                 "requires_structured_isolation", "requires_closeout"}
+    assert set(response.data["results"][0]) >= {
+        "id",
+        "name",
+        "category",
+        "risk_level",
+        "requires_structured_isolation",
+        "requires_closeout",
+    }
 
 
 def test_projects_lists_mine_with_my_grade_and_company_type(client_for, project, outsider):
@@ -203,8 +228,10 @@ def test_projects_lists_mine_with_my_grade_and_company_type(client_for, project,
 
     response = client_for(user).get(f"{API}/projects/")
 
-    assert [(p["code"], p["company_type"], p["grade"], p["is_admin"], p["roles"], p["time_zone"])
-            for p in response.data["results"]] == [
+    assert [
+        (p["code"], p["company_type"], p["grade"], p["is_admin"], p["roles"], p["time_zone"])
+        for p in response.data["results"]
+    ] == [
         ("ALPHA", "epc", "B", True, ["manager"], "UTC"),
         ("BETA", "client", "C", False, [], "Europe/Oslo"),
     ]

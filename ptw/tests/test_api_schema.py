@@ -1,4 +1,5 @@
 """The OpenAPI schema describes every endpoint, with its bodies and error responses, and validates."""
+
 import pytest
 import yaml
 from django.core.management import call_command
@@ -25,9 +26,10 @@ def test_the_schema_page_renders_for_a_logged_in_user(client_for, creator):
 
 def test_every_ptw_route_is_in_the_schema(schema):
     documented = set(schema["paths"])
-    routes = {"/api/v1/" + str(pattern.pattern).replace("<int:pk>", "{id}").replace("<int:assignment_id>",
-                                                                                      "{assignment_id}")
-              for pattern in urlpatterns}
+    routes = {
+        "/api/v1/" + str(pattern.pattern).replace("<int:pk>", "{id}").replace("<int:assignment_id>", "{assignment_id}")
+        for pattern in urlpatterns
+    }
 
     assert routes <= documented
 
@@ -38,7 +40,7 @@ def test_every_permit_write_documents_its_body_and_its_errors(schema):
             continue
         for method, operation in operations.items():
             if method in ("post", "patch"):
-                assert ERROR_CODES <= set(operation["responses"]), (method, path)
+                assert set(operation["responses"]) >= ERROR_CODES, (method, path)
             assert {"403", "404"} <= set(operation["responses"]), (method, path)
 
 

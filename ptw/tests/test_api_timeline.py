@@ -1,4 +1,5 @@
 """A permit's timeline: its audit events, its escalations and the notifications it caused, in time order."""
+
 from datetime import timedelta
 
 from ptw.models import EscalationRecord, PermitStatus
@@ -7,18 +8,25 @@ from ptw.tests.conftest import permit_url
 S = PermitStatus
 
 
-def test_the_timeline_merges_audit_events_and_escalations_by_time(client_for, permit_in, creator, verifier,
-                                                                  grade_a_admin):
+def test_the_timeline_merges_audit_events_and_escalations_by_time(
+    client_for, permit_in, creator, verifier, grade_a_admin
+):
     permit = permit_in(S.SUBMITTED)
     step = permit.workflow.steps.get(step_id="verification")
     submitted_at = permit.events.get(action="submitted").created_at
     EscalationRecord.objects.create(
-        permit=permit, step=step, level=2, event_type="ptw_escalated",
-        reached_at=submitted_at + timedelta(hours=8), local_date=(submitted_at + timedelta(hours=8)).date(),
-        pending_hours=8, recipient_ids=[grade_a_admin.pk],
+        permit=permit,
+        step=step,
+        level=2,
+        event_type="ptw_escalated",
+        reached_at=submitted_at + timedelta(hours=8),
+        local_date=(submitted_at + timedelta(hours=8)).date(),
+        pending_hours=8,
+        recipient_ids=[grade_a_admin.pk],
     )
-    client_for(verifier).post(permit_url(permit, "workflow/verify/"), {"action": "reject", "comments": "No plan"},
-                              format="json")
+    client_for(verifier).post(
+        permit_url(permit, "workflow/verify/"), {"action": "reject", "comments": "No plan"}, format="json"
+    )
     permit.events.filter(action="rejected_at_verification").update(created_at=submitted_at + timedelta(hours=9))
 
     response = client_for(creator).get(permit_url(permit, "timeline/"))
@@ -38,7 +46,10 @@ def test_the_timeline_merges_audit_events_and_escalations_by_time(client_for, pe
     escalation, rejection = events_and_escalations[3], events_and_escalations[4]
     assert escalation["level"] == 2 and escalation["recipient_ids"] == [grade_a_admin.pk]
     assert (rejection["from_status"], rejection["to_status"], rejection["comment"]) == (
-        "submitted", "rejected", "No plan")
+        "submitted",
+        "rejected",
+        "No plan",
+    )
 
 
 def test_a_system_transition_shows_system_as_the_actor(client_for, permit_in, creator):

@@ -4,6 +4,7 @@ Allowed: 200, the new status, one audit event for the change. Forbidden: 409 nam
 current status and the allowed next ones, and the permit left exactly as it was.
 A Grade A admin acts throughout, so the status table alone decides (people are tested elsewhere).
 """
+
 import pytest
 
 from ptw.models import Permit, PermitEvent, PermitStatus
@@ -23,8 +24,12 @@ ACTIONS = {
     "complete": ("complete", {"comment": "Done"}, S.COMPLETED, {S.ACTIVE}),
     "suspend": ("suspend", {"comment": "Gas alarm"}, S.SUSPENDED, {S.ACTIVE}),
     "resume": ("resume", {"comment": "Clear"}, S.ACTIVE, {S.SUSPENDED}),
-    "cancel": ("cancel", {"comment": "Dropped"}, S.CANCELLED,
-               {S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.APPROVED, S.ACTIVE, S.SUSPENDED}),
+    "cancel": (
+        "cancel",
+        {"comment": "Dropped"},
+        S.CANCELLED,
+        {S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.APPROVED, S.ACTIVE, S.SUSPENDED},
+    ),
     "resubmit": ("resubmit", {"comment": "Fixed"}, S.DRAFT, {S.REJECTED}),
 }
 CASES = [(status, name) for status in S.values for name in ACTIONS]
@@ -46,7 +51,8 @@ def _snapshot(permit: Permit) -> dict:
 
 @pytest.mark.parametrize(("status", "name"), ALLOWED)
 def test_an_allowed_action_changes_the_status_and_writes_its_audit_event(
-        status, name, permit_in, client_for, grade_a_admin):
+    status, name, permit_in, client_for, grade_a_admin
+):
     permit = permit_in(status)
     endpoint, body, to, _ = ACTIONS[name]
 
@@ -62,7 +68,8 @@ def test_an_allowed_action_changes_the_status_and_writes_its_audit_event(
 
 @pytest.mark.parametrize(("status", "name"), FORBIDDEN)
 def test_a_forbidden_action_is_a_conflict_and_leaves_the_permit_unchanged(
-        status, name, permit_in, client_for, grade_a_admin):
+    status, name, permit_in, client_for, grade_a_admin
+):
     permit = permit_in(status)
     endpoint, body, _, _ = ACTIONS[name]
     before = _snapshot(permit)

@@ -1,4 +1,5 @@
 """python manage.py ptw_check_escalations [--all] [--loop SECONDS]."""
+
 import os
 import signal
 import subprocess
@@ -78,12 +79,22 @@ def test_loop_runs_rounds_until_sigterm_in_process(db, monkeypatch, capsys):
 
 def test_loop_as_a_process_stops_cleanly_on_sigterm(tmp_path):
     """What `make run` starts beside the web server."""
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'loop.sqlite3'}", "ESCALATIONS_ENABLED": "True",
-           "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'loop.sqlite3'}",
+        "ESCALATIONS_ENABLED": "True",
+        "PYTHONUNBUFFERED": "1",
+    }
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True, timeout=120)
-    process = subprocess.Popen([*manage, "ptw_check_escalations", "--all", "--loop", "1"], env=env, cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [*manage, "ptw_check_escalations", "--all", "--loop", "1"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         lines = []
         deadline = time.monotonic() + 60

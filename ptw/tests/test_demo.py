@@ -1,4 +1,5 @@
 """`manage.py ptw_demo`: the demo project, users and permits at every stage; idempotent."""
+
 from datetime import timedelta
 from io import StringIO
 
@@ -12,9 +13,15 @@ from accounts.models import Project, User
 from notifications.models import Notification
 from ptw.demo import DEMO_PASSWORD, DEMO_USERS, PERMIT_SCENARIOS, PROJECT_CODE
 from ptw.models import (
-    IsolationStatus, Permit, PermitEvent, PermitStatus, StepId, StepStatus, WorkflowStep,
+    IsolationStatus,
+    Permit,
+    PermitEvent,
+    PermitStatus,
+    StepId,
+    StepStatus,
+    WorkflowStep,
 )
-from ptw.tests.demo_fixture import FAST_HASHERS, loaded_demo  # noqa: F401 (a fixture)
+from ptw.tests.demo_fixture import FAST_HASHERS
 
 APPS = ("accounts", "ptw", "notifications", "auth")
 
@@ -27,8 +34,11 @@ def _run_demo() -> str:
 
 
 def _counts() -> dict[str, int]:
-    return {model._meta.label: model._default_manager.count()
-            for name in APPS for model in apps.get_app_config(name).get_models()}
+    return {
+        model._meta.label: model._default_manager.count()
+        for name in APPS
+        for model in apps.get_app_config(name).get_models()
+    }
 
 
 @pytest.fixture
@@ -83,7 +93,9 @@ def test_the_permits_were_made_by_the_services_with_their_audit_trail_and_notifi
     assert {"submitted", "verified", "approved", "activated", "closeout_updated"} <= set(actions)
     expired = Permit.objects.get(status=PermitStatus.EXPIRED)
     assert PermitEvent.objects.get(permit=expired, action="expired").actor is None  # the system
-    assert Notification.objects.filter(recipient__username="epc_verifier", notification_type="ptw_verification").exists()
+    assert Notification.objects.filter(
+        recipient__username="epc_verifier", notification_type="ptw_verification"
+    ).exists()
     assert Notification.objects.filter(recipient__username="contractor_c", notification_type="ptw_rejected").exists()
 
 
@@ -100,8 +112,11 @@ def test_an_active_electrical_permit_ends_within_the_hour_with_isolation_verifie
 
 
 def test_a_submitted_electrical_permit_is_already_past_twice_its_verification_limit(demo):
-    step = WorkflowStep.objects.get(instance__permit__permit_type__name="Electrical Work",
-                                    instance__permit__status=PermitStatus.SUBMITTED, step_id=StepId.VERIFICATION)
+    step = WorkflowStep.objects.get(
+        instance__permit__permit_type__name="Electrical Work",
+        instance__permit__status=PermitStatus.SUBMITTED,
+        step_id=StepId.VERIFICATION,
+    )
     assert step.status == StepStatus.PENDING and step.assignee.username == "epc_verifier"
     assert timezone.now() - step.pending_since >= timedelta(hours=8)  # rule: 4 h → escalated at 2×
     assert step.next_check_at <= timezone.now()  # due at the very next sweep
@@ -113,8 +128,11 @@ def test_the_first_sweep_escalates_to_the_manager_and_the_safety_officer(demo, s
     settings.ESCALATIONS_ENABLED = True
     report = run_job("check_overdue_workflow_tasks")
     assert report.ok, report.errors
-    escalated = set(Notification.objects.filter(notification_type="ptw_escalated")
-                    .values_list("recipient__username", "data__permit_number"))
+    escalated = set(
+        Notification.objects.filter(notification_type="ptw_escalated").values_list(
+            "recipient__username", "data__permit_number"
+        )
+    )
     electrical = Permit.objects.get(status=PermitStatus.SUBMITTED, permit_type__name="Electrical Work")
     hot_work = Permit.objects.get(status=PermitStatus.UNDER_REVIEW)
     assert ("epc_admin_b", electrical.permit_number) in escalated  # manager

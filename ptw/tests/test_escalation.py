@@ -1,4 +1,5 @@
 """The overdue sweep (ptw/jobs/overdue.py): levels, recipients, once a local day, hour by hour."""
+
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,9 +20,16 @@ ESCALATION_TYPES = ("ptw_overdue", "ptw_escalated")
 
 def submit(project, creator, permit_type, *, at, verifier=None):
     """A permit submitted at `at`, its verification assigned to `verifier` at the same time."""
-    permit = create_permit(by=creator, project=project, permit_type=permit_type, title="Replace valve V-101",
-                           location="Unit 3", planned_start_time=at + timedelta(days=2),
-                           planned_end_time=at + timedelta(days=2, hours=8), now=at)
+    permit = create_permit(
+        by=creator,
+        project=project,
+        permit_type=permit_type,
+        title="Replace valve V-101",
+        location="Unit 3",
+        planned_start_time=at + timedelta(days=2),
+        planned_end_time=at + timedelta(days=2, hours=8),
+        now=at,
+    )
     workflow.initiate_workflow(permit=permit, by=creator, now=at)
     if verifier is not None and permit.verifier_id != verifier.pk:
         workflow.assign_verifier(permit=permit, by=creator, verifier=verifier, now=at)
@@ -51,7 +59,8 @@ def admins(grade_a_admin, grade_b_admin):
 
 
 def test_example_2_overdue_at_1pm_to_the_verifier_escalated_at_5pm_to_grade_a_b_admins(
-        escalations_on, project, creator, verifier, admins, permit_type):
+    escalations_on, project, creator, verifier, admins, permit_type
+):
     permit = submit(project, creator, permit_type, at=MONDAY_9AM, verifier=verifier)
 
     sent = sweep_hourly(MONDAY_9AM, 24)
@@ -65,7 +74,8 @@ def test_example_2_overdue_at_1pm_to_the_verifier_escalated_at_5pm_to_grade_a_b_
     overdue = Notification.objects.get(recipient=verifier, created_at=h(4))
     assert overdue.message == (
         f"The verification of permit {permit.permit_number} (Replace valve V-101) has been pending "
-        "with you for 4 h 00 min (limit 4 h).")
+        "with you for 4 h 00 min (limit 4 h)."
+    )
     assert overdue.data["permit_id"] == permit.pk and overdue.data["level"] == 1
     escalated = Notification.objects.get(recipient__username="site_admin", created_at=h(8))
     assert f"pending with {verifier.display_name} for 8 h 00 min (limit 4 h)" in escalated.message
@@ -84,7 +94,8 @@ def test_example_2_overdue_at_1pm_to_the_verifier_escalated_at_5pm_to_grade_a_b_
 
 
 def test_next_check_moves_to_the_next_level_then_to_the_next_local_midnight(
-        escalations_on, project, creator, verifier, admins, permit_type):
+    escalations_on, project, creator, verifier, admins, permit_type
+):
     permit = submit(project, creator, permit_type, at=MONDAY_9AM, verifier=verifier)
     step = WorkflowStep.objects.get(instance__permit=permit)
     assert step.next_check_at == h(4)
@@ -97,7 +108,8 @@ def test_next_check_moves_to_the_next_level_then_to_the_next_local_midnight(
 
 
 def test_a_rule_sets_the_limit_of_its_type_and_step_others_keep_the_4_hour_default(
-        escalations_on, project, creator, verifier, admins, permit_type):
+    escalations_on, project, creator, verifier, admins, permit_type
+):
     fast = PermitTypeFactory(name="Hot work")
     EscalationRuleFactory(permit_type=fast, step_name=StepId.VERIFICATION, time_limit_hours=2)
     EscalationRuleFactory(permit_type=permit_type, step_name=StepId.APPROVAL, time_limit_hours=1)
@@ -111,16 +123,19 @@ def test_a_rule_sets_the_limit_of_its_type_and_step_others_keep_the_4_hour_defau
 
     assert times(ruled) == [(1, h(2)), (2, h(4))]
     assert times(default) == [(1, h(4)), (2, h(8))]
-    message = Notification.objects.get(recipient=verifier, notification_type="ptw_overdue", data__permit_id=ruled.pk).message
+    message = Notification.objects.get(
+        recipient=verifier, notification_type="ptw_overdue", data__permit_id=ruled.pk
+    ).message
     assert "(limit 2 h)" in message
 
 
-def test_escalate_to_role_holders_instead_of_the_admins(escalations_on, project, creator, verifier, admins,
-                                                        permit_type):
-    manager = member(project, username="manager", company_type=CompanyType.CLIENT, grade=Grade.C,
-                     roles=("manager",))
-    EscalationRuleFactory(permit_type=permit_type, step_name=StepId.VERIFICATION, time_limit_hours=4,
-                          escalate_to_role="manager")
+def test_escalate_to_role_holders_instead_of_the_admins(
+    escalations_on, project, creator, verifier, admins, permit_type
+):
+    manager = member(project, username="manager", company_type=CompanyType.CLIENT, grade=Grade.C, roles=("manager",))
+    EscalationRuleFactory(
+        permit_type=permit_type, step_name=StepId.VERIFICATION, time_limit_hours=4, escalate_to_role="manager"
+    )
     permit = submit(project, creator, permit_type, at=MONDAY_9AM, verifier=verifier)
 
     check_overdue_workflow_tasks(now=h(8))
@@ -130,7 +145,8 @@ def test_escalate_to_role_holders_instead_of_the_admins(escalations_on, project,
 
 
 def test_a_role_nobody_holds_in_the_project_falls_back_to_the_admins(
-        escalations_on, project, creator, verifier, admins, permit_type, outsider):
+    escalations_on, project, creator, verifier, admins, permit_type, outsider
+):
     EscalationRuleFactory(permit_type=permit_type, step_name=StepId.VERIFICATION, escalate_to_role="manager")
     member_elsewhere = member(outsider.projects.get(), username="other_manager", roles=("manager",))
     permit = submit(project, creator, permit_type, at=MONDAY_9AM, verifier=verifier)
@@ -143,7 +159,8 @@ def test_a_role_nobody_holds_in_the_project_falls_back_to_the_admins(
 
 
 def test_overdue_counts_from_pending_since_not_from_the_start_of_the_workflow(
-        escalations_on, project, creator, verifier, approver, admins, permit_type):
+    escalations_on, project, creator, verifier, approver, admins, permit_type
+):
     permit = submit(project, creator, permit_type, at=MONDAY_9AM, verifier=verifier)
     # verification done in 1 h, then the approval has been pending 3 h at 1:00 PM: not overdue
     workflow.verify_permit(permit=permit, by=verifier, approve=True, approver=approver, now=h(1))
@@ -165,7 +182,8 @@ def test_reassigning_restarts_the_clock(escalations_on, project, creator, verifi
 
 
 def test_it_repeats_once_per_local_day_in_the_projects_time_zone(
-        escalations_on, project, creator, verifier, admins, permit_type):
+    escalations_on, project, creator, verifier, admins, permit_type
+):
     project.time_zone = "Asia/Kolkata"  # UTC+05:30: local midnight is 18:30 UTC
     project.save()
     ist = ZoneInfo("Asia/Kolkata")
@@ -187,14 +205,17 @@ def test_it_repeats_once_per_local_day_in_the_projects_time_zone(
 
 
 def test_nobody_assigned_makes_the_creator_overdue_and_escalates_as_usual(
-        escalations_on, project, creator, verifier, approver, admins, permit_type):
+    escalations_on, project, creator, verifier, approver, admins, permit_type
+):
     permit = submit(project, creator, permit_type, at=MONDAY_9AM)  # several eligible: none auto-assigned
     assert permit.verifier_id is None
 
     sent = sweep_hourly(MONDAY_9AM, 8)
 
-    assert sent == {h(4): [("creator", "ptw_overdue")],
-                    h(8): [("area_admin", "ptw_escalated"), ("site_admin", "ptw_escalated")]}
+    assert sent == {
+        h(4): [("creator", "ptw_overdue")],
+        h(8): [("area_admin", "ptw_escalated"), ("site_admin", "ptw_escalated")],
+    }
     told = Notification.objects.get(recipient=creator, notification_type="ptw_overdue").message
     assert "has had nobody assigned for 4 h 00 min (limit 4 h): you must assign someone." in told
     escalated = Notification.objects.filter(notification_type="ptw_escalated").first().message
@@ -202,18 +223,22 @@ def test_nobody_assigned_makes_the_creator_overdue_and_escalates_as_usual(
 
 
 def test_an_assignee_who_is_also_an_admin_is_not_told_twice(
-        escalations_on, project, creator, grade_a_admin, grade_b_admin, permit_type):
+    escalations_on, project, creator, grade_a_admin, grade_b_admin, permit_type
+):
     submit(project, creator, permit_type, at=MONDAY_9AM, verifier=grade_a_admin)
 
     check_overdue_workflow_tasks(now=h(8))
 
-    assert sorted(Notification.objects.filter(notification_type__in=ESCALATION_TYPES).values_list(
-        "recipient__username", "notification_type")) == [("area_admin", "ptw_escalated"),
-                                                           ("site_admin", "ptw_overdue")]
+    assert sorted(
+        Notification.objects.filter(notification_type__in=ESCALATION_TYPES).values_list(
+            "recipient__username", "notification_type"
+        )
+    ) == [("area_admin", "ptw_escalated"), ("site_admin", "ptw_overdue")]
 
 
 def test_a_late_first_sweep_sends_both_levels_at_once_and_a_rerun_sends_nothing(
-        escalations_on, project, creator, verifier, admins, permit_type):
+    escalations_on, project, creator, verifier, admins, permit_type
+):
     permit = submit(project, creator, permit_type, at=MONDAY_9AM, verifier=verifier)
 
     first = check_overdue_workflow_tasks(now=h(9))
@@ -225,8 +250,7 @@ def test_a_late_first_sweep_sends_both_levels_at_once_and_a_rerun_sends_nothing(
     assert EscalationRecord.objects.filter(permit=permit).count() == 2
 
 
-def test_escalations_off_sends_nothing_and_leaves_steps_due(
-        settings, project, creator, verifier, admins, permit_type):
+def test_escalations_off_sends_nothing_and_leaves_steps_due(settings, project, creator, verifier, admins, permit_type):
     settings.ESCALATIONS_ENABLED = False
     submit(project, creator, permit_type, at=MONDAY_9AM, verifier=verifier)
 
@@ -249,21 +273,25 @@ def test_notifications_off_sends_nothing(escalations_on, project, creator, verif
 
 
 def test_a_rule_saved_in_the_admin_applies_to_steps_already_pending(
-        escalations_on, project, creator, verifier, admins, permit_type):
+    escalations_on, project, creator, verifier, admins, permit_type
+):
     permit = submit(project, creator, permit_type, at=MONDAY_9AM, verifier=verifier)
     assert check_overdue_workflow_tasks(now=h(1)).counts["steps"] == 0  # default: due at 1:00 PM
 
-    save_escalation_rule(rule=EscalationRule(permit_type=permit_type, step_name=StepId.VERIFICATION,
-                                             time_limit_hours=1))
+    save_escalation_rule(
+        rule=EscalationRule(permit_type=permit_type, step_name=StepId.VERIFICATION, time_limit_hours=1)
+    )
     sent = sweep_hourly(h(2), 1)
 
-    assert sent == {h(2): [("area_admin", "ptw_escalated"), ("site_admin", "ptw_escalated"),
-                           ("verifier", "ptw_overdue")]}
+    assert sent == {
+        h(2): [("area_admin", "ptw_escalated"), ("site_admin", "ptw_escalated"), ("verifier", "ptw_overdue")]
+    }
     assert WorkflowStep.objects.get(instance__permit=permit).next_check_at == h(15)
 
 
 def test_deactivating_a_rule_returns_pending_steps_to_the_default(
-        escalations_on, project, creator, verifier, admins, permit_type):
+    escalations_on, project, creator, verifier, admins, permit_type
+):
     rule = EscalationRuleFactory(permit_type=permit_type, step_name=StepId.VERIFICATION, time_limit_hours=12)
     submit(project, creator, permit_type, at=MONDAY_9AM, verifier=verifier)
     assert WorkflowStep.objects.get().next_check_at == h(12)

@@ -1,4 +1,5 @@
 """Expiring and expired permits (Example 3), closeout and isolation reminders, cleanup."""
+
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -7,7 +8,10 @@ import time_machine
 from notifications.models import Notification
 from ptw.closeout import update_closeout
 from ptw.escalation import (
-    auto_expire_permits, check_expiring_permits, check_pending_closeout_and_isolation, cleanup_old_notifications,
+    auto_expire_permits,
+    check_expiring_permits,
+    check_pending_closeout_and_isolation,
+    cleanup_old_notifications,
 )
 from ptw.isolation import assign_isolation_point, update_isolation_point
 from ptw.models import EscalationRecord, PermitEvent, PermitStatus
@@ -25,17 +29,25 @@ def at(hour, minute=0, day=0):
 def live_permit(permit_in, permit_type):
     """live_permit(status, end=, permit_type=) → conftest's permit_in, walked at 08:00 (the start)."""
 
-    def walk(status, *, end=at(17), permit_type=permit_type, start=at(8)):
+    def walk(status, *, end=at(17), permit_type=permit_type, start=at(8)):  # noqa: B008 (fixed test times)
         with time_machine.travel(start, tick=False):
-            return permit_in(status, permit_type=permit_type, title="Pump P-7 overhaul",
-                             planned_start_time=start, planned_end_time=end)
+            return permit_in(
+                status,
+                permit_type=permit_type,
+                title="Pump P-7 overhaul",
+                planned_start_time=start,
+                planned_end_time=end,
+            )
 
     return walk
 
 
 def sent(now, types=("ptw_expiring", "ptw_expired")):
-    return sorted(Notification.objects.filter(created_at=now, notification_type__in=types)
-                  .values_list("recipient__username", "notification_type", "data__permit_id"))
+    return sorted(
+        Notification.objects.filter(created_at=now, notification_type__in=types).values_list(
+            "recipient__username", "notification_type", "data__permit_id"
+        )
+    )
 
 
 def test_example_3_an_active_permit_ending_at_5pm_is_warned_at_4pm_and_expired_at_5pm(live_permit, creator):
@@ -55,7 +67,12 @@ def test_example_3_an_active_permit_ending_at_5pm_is_warned_at_4pm_and_expired_a
     assert permit.expired_at == at(17)
     event = PermitEvent.objects.filter(permit=permit).latest("id")
     assert (event.actor_name, event.action, event.from_status, event.to_status, event.created_at) == (
-        "system", "expired", S.ACTIVE, S.EXPIRED, at(17))
+        "system",
+        "expired",
+        S.ACTIVE,
+        S.EXPIRED,
+        at(17),
+    )
 
 
 @pytest.mark.parametrize("status", [S.APPROVED, S.ACTIVE, S.SUSPENDED])
@@ -101,8 +118,9 @@ def test_a_permit_ending_soon_with_an_incomplete_closeout_reminds_its_creator(li
     CloseoutTemplateFactory(permit_type=closing)
     incomplete = live_permit(S.ACTIVE, end=at(17), permit_type=closing)
     complete = live_permit(S.ACTIVE, end=at(17), permit_type=closing)
-    update_closeout(permit=complete, by=creator, now=at(14),
-                    items={"area_clean": {"done": True}, "tools_removed": {"done": True}})
+    update_closeout(
+        permit=complete, by=creator, now=at(14), items={"area_clean": {"done": True}, "tools_removed": {"done": True}}
+    )
     later = live_permit(S.ACTIVE, end=at(20), permit_type=closing)
 
     report = check_pending_closeout_and_isolation(now=at(15, 30))
@@ -121,13 +139,16 @@ def unverified_isolation(live_permit, project, creator):
 
 
 def test_unverified_isolation_reminds_creator_and_verifier_when_escalations_are_on(
-        escalations_on, unverified_isolation, verifier):
+    escalations_on, unverified_isolation, verifier
+):
     permit, assignment = unverified_isolation
 
     report = check_pending_closeout_and_isolation(now=at(12))
 
     assert sent(at(12), ("ptw_isolation_pending",)) == [
-        ("creator", "ptw_isolation_pending", permit.pk), ("verifier", "ptw_isolation_pending", permit.pk)]
+        ("creator", "ptw_isolation_pending", permit.pk),
+        ("verifier", "ptw_isolation_pending", permit.pk),
+    ]
     assert report.counts["isolation_notifications"] == 2
 
     update_isolation_point(assignment=assignment, by=verifier, action="isolate", lock_ids=["L-1"])
@@ -143,7 +164,8 @@ def test_isolation_reminders_are_off_while_escalations_are_off(settings, unverif
 
 
 def test_cleanup_deletes_old_ptw_notifications_in_batches_and_keeps_the_escalation_history(
-        settings, escalations_on, project, creator, verifier, grade_a_admin, permit_type):
+    settings, escalations_on, project, creator, verifier, grade_a_admin, permit_type
+):
     from ptw.escalation import check_overdue_workflow_tasks
     from ptw.tests.test_escalation import submit
 
@@ -152,8 +174,14 @@ def test_cleanup_deletes_old_ptw_notifications_in_batches_and_keeps_the_escalati
     for day in range(7):
         submit(project, creator, permit_type, at=old + timedelta(days=day), verifier=verifier)
     check_overdue_workflow_tasks(now=old + timedelta(days=7))
-    Notification.objects.create(recipient=creator, notification_type="system_notice", title="Old, not PTW",
-                                message="", dedupe_key="x", created_at=old)
+    Notification.objects.create(
+        recipient=creator,
+        notification_type="system_notice",
+        title="Old, not PTW",
+        message="",
+        dedupe_key="x",
+        created_at=old,
+    )
     recent = submit(project, creator, permit_type, at=at(9), verifier=verifier)
     kept_records = EscalationRecord.objects.count()
     assert kept_records > 0
@@ -163,6 +191,10 @@ def test_cleanup_deletes_old_ptw_notifications_in_batches_and_keeps_the_escalati
     assert report.ok and report.counts["notifications"] > 7
     left = Notification.objects.all()
     assert sorted(set(left.values_list("notification_type", flat=True))) == [
-        "ptw_created", "ptw_submitted", "ptw_verification", "system_notice"]
+        "ptw_created",
+        "ptw_submitted",
+        "ptw_verification",
+        "system_notice",
+    ]
     assert {n.data.get("permit_id") for n in left if n.notification_type != "system_notice"} == {recent.pk}
     assert EscalationRecord.objects.count() == kept_records

@@ -1,4 +1,5 @@
 """GET /api/v1/ptw/health/: each job's last success; 503 when one is stale or never ran."""
+
 from datetime import timedelta
 
 import pytest
@@ -36,11 +37,14 @@ def test_it_answers_200_without_authentication_when_every_job_succeeded_recently
     assert response.json()["status"] == "ok"
 
 
-@pytest.mark.parametrize("job, fresh, stale", [
-    ("check_overdue_workflow_tasks", timedelta(hours=1, minutes=59), timedelta(hours=2, minutes=1)),
-    ("check_pending_closeout_and_isolation", timedelta(hours=7, minutes=59), timedelta(hours=8, minutes=1)),
-    ("cleanup_old_notifications", timedelta(days=13, hours=23), timedelta(days=14, minutes=1)),
-])
+@pytest.mark.parametrize(
+    ("job", "fresh", "stale"),
+    [
+        ("check_overdue_workflow_tasks", timedelta(hours=1, minutes=59), timedelta(hours=2, minutes=1)),
+        ("check_pending_closeout_and_isolation", timedelta(hours=7, minutes=59), timedelta(hours=8, minutes=1)),
+        ("cleanup_old_notifications", timedelta(days=13, hours=23), timedelta(days=14, minutes=1)),
+    ],
+)
 def test_a_job_is_stale_after_twice_its_schedule(all_fresh, api_client, job, fresh, stale):
     JobRun.objects.filter(job=job).delete()
     run(job, ago=fresh)

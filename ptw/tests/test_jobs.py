@@ -1,4 +1,5 @@
 """What every job shares: a JobRun per run, one bad row skipped, crash-safe reruns, bounded queries."""
+
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,6 +24,7 @@ def fail_for(permit_id, original):
         if step.permit.pk == permit_id:
             raise RuntimeError("injected fault")
         return original(step, *args, **kwargs)
+
     return plan
 
 
@@ -41,7 +43,9 @@ def test_one_failing_permit_is_skipped_and_logged_the_others_are_processed(due_s
     report = check_overdue_workflow_tasks(now=NOW)
 
     assert not report.ok and report.counts["failed"] == 1 and report.counts["notifications"] == 4
-    notified = set(Notification.objects.filter(notification_type="ptw_overdue").values_list("data__permit_id", flat=True))
+    notified = set(
+        Notification.objects.filter(notification_type="ptw_overdue").values_list("data__permit_id", flat=True)
+    )
     assert notified == set(due_steps) - {bad}
     run = JobRun.objects.get()
     assert run.ok is False and f"of permit {bad}: RuntimeError: injected fault" in run.error
@@ -60,8 +64,9 @@ def test_the_command_exits_non_zero_when_a_job_fails(due_steps, monkeypatch, cap
 
 
 def test_one_permit_failing_to_expire_does_not_stop_the_others(seed_due_steps, monkeypatch):
-    ids = seed_due_steps(4, pending_since=NOW, now=NOW, live_until=NOW - timedelta(minutes=1),
-                         status=PermitStatus.ACTIVE)
+    ids = seed_due_steps(
+        4, pending_since=NOW, now=NOW, live_until=NOW - timedelta(minutes=1), status=PermitStatus.ACTIVE
+    )
     from ptw.jobs import expiry
 
     original = expiry.expire_permit
@@ -95,7 +100,8 @@ def test_a_database_error_on_one_row_rolls_back_only_that_row(escalations_on, se
 
 
 def test_a_sweep_killed_mid_way_loses_nothing_and_the_rerun_sends_no_duplicates(
-        escalations_on, seed_due_steps, settings, monkeypatch):
+    escalations_on, seed_due_steps, settings, monkeypatch
+):
     settings.PTW_SWEEP_BATCH_SIZE = 10
     ids = seed_due_steps(25, pending_since=NOW - timedelta(hours=5), now=NOW)
     original, calls = overdue._escalate, []
@@ -123,7 +129,8 @@ def test_a_sweep_killed_mid_way_loses_nothing_and_the_rerun_sends_no_duplicates(
 
 @pytest.mark.django_db(transaction=True)  # real transactions, as in production: no test savepoints
 def test_sweep_queries_do_not_grow_with_the_due_rows(
-        escalations_on, seed_due_steps, grade_a_admin, django_assert_max_num_queries):
+    escalations_on, seed_due_steps, grade_a_admin, django_assert_max_num_queries
+):
     # 1,000 due: 500 overdue only, 500 escalated too (to the admin): 1,500 notifications
     seed_due_steps(500, pending_since=NOW - timedelta(hours=5), now=NOW)
     seed_due_steps(500, pending_since=NOW - timedelta(hours=9), now=NOW)

@@ -1,4 +1,5 @@
 """Concurrent writers on PostgreSQL: the unique constraint makes a notification exactly once."""
+
 import threading
 import time
 

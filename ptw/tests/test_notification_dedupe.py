@@ -1,7 +1,7 @@
 """Once per local day: the dedupe day turns over at the project's midnight, not UTC's."""
+
 import zoneinfo
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -10,7 +10,7 @@ from notifications.models import Notification
 from ptw.notification_utils import create_ptw_notification, generate_dedupe_key, notify_permit_approved
 from ptw.tests.factories import PermitFactory, ProjectFactory, UserFactory
 
-UTC = dt_timezone.utc
+UTC = UTC
 KIRITIMATI = zoneinfo.ZoneInfo("Pacific/Kiritimati")  # UTC+14: local midnight is 10:00 UTC
 
 
@@ -86,10 +86,14 @@ def test_the_dedupe_key_falls_back_to_time_zone_without_a_project(user, settings
     settings.TIME_ZONE = "America/Los_Angeles"
     evening = utc(2026, 3, 11, 6, 0)  # 10 March 23:00 in Los Angeles
     assert generate_dedupe_key(user.pk, "ptw_overdue", 999_999, now=evening) == generate_dedupe_key(
-        user.pk, "ptw_overdue", 999_999, now=evening - timedelta(hours=22), tz=zoneinfo.ZoneInfo("America/Los_Angeles"))
+        user.pk, "ptw_overdue", 999_999, now=evening - timedelta(hours=22), tz=zoneinfo.ZoneInfo("America/Los_Angeles")
+    )
 
 
 def test_extra_separates_otherwise_equal_keys(permit, user):
     now = utc(2026, 3, 10, 12, 0)
-    keys = {generate_dedupe_key(user.pk, "ptw_escalated", permit.pk, extra, now=now) for extra in (None, "verification", "approval")}
+    keys = {
+        generate_dedupe_key(user.pk, "ptw_escalated", permit.pk, extra, now=now)
+        for extra in (None, "verification", "approval")
+    }
     assert len(keys) == 3

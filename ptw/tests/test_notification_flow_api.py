@@ -1,4 +1,5 @@
 """The specification's Example 1 over HTTP: each person's inbox after each step, nobody else's."""
+
 from collections import Counter
 from datetime import timedelta
 
@@ -11,8 +12,14 @@ INBOX = "/api/v1/notifications/"
 
 @pytest.fixture
 def people(creator, verifier, approver, grade_a_admin, grade_b_admin, outsider):
-    return {"creator": creator, "verifier": verifier, "approver": approver,
-            "grade_a_admin": grade_a_admin, "grade_b_admin": grade_b_admin, "outsider": outsider}
+    return {
+        "creator": creator,
+        "verifier": verifier,
+        "approver": approver,
+        "grade_a_admin": grade_a_admin,
+        "grade_b_admin": grade_b_admin,
+        "outsider": outsider,
+    }
 
 
 @pytest.fixture
@@ -43,16 +50,32 @@ def post(client, url, body=None):
 
 
 def create_permit_over_http(client, project, permit_type, start_time):
-    return post(client, f"{API}/permits/", {
-        "project": project.pk, "permit_type": permit_type.pk, "title": "Replace valve V-101",
-        "description": "Swap the leaking valve.", "location": "Unit 3",
-        "planned_start_time": start_time.isoformat(),
-        "planned_end_time": (start_time + timedelta(hours=8)).isoformat(),
-    })
+    return post(
+        client,
+        f"{API}/permits/",
+        {
+            "project": project.pk,
+            "permit_type": permit_type.pk,
+            "title": "Replace valve V-101",
+            "description": "Swap the leaking valve.",
+            "location": "Unit 3",
+            "planned_start_time": start_time.isoformat(),
+            "planned_end_time": (start_time + timedelta(hours=8)).isoformat(),
+        },
+    )
 
 
 def test_example_1_contractor_creates_permit(
-    settings, client_for, check_inboxes, project, creator, verifier, approver, permit_type, start_time, people,
+    settings,
+    client_for,
+    check_inboxes,
+    project,
+    creator,
+    verifier,
+    approver,
+    permit_type,
+    start_time,
+    people,
 ):
     # the system auto-assigns the project's default verifier on submission (step 3)
     settings.PTW_DEFAULT_VERIFIER_USERNAME = verifier.username
@@ -96,7 +119,14 @@ def test_example_1_contractor_creates_permit(
 
 
 def test_manual_assignments_and_a_rejection_notify_the_right_people(
-    client_for, check_inboxes, project, creator, verifier, approver, permit_type, start_time,
+    client_for,
+    check_inboxes,
+    project,
+    creator,
+    verifier,
+    approver,
+    permit_type,
+    start_time,
 ):
     as_creator, as_verifier, as_approver = client_for(creator), client_for(verifier), client_for(approver)
     permit = create_permit_over_http(as_creator, project, permit_type, start_time)

@@ -1,4 +1,5 @@
 """Notifications commit with the action: rolled back with it, published only after commit."""
+
 from datetime import timedelta
 
 import pytest
@@ -16,8 +17,15 @@ from ptw.permits import create_permit
 @pytest.fixture
 def permit(project, creator, permit_type):
     start = timezone.now() + timedelta(hours=1)
-    return create_permit(by=creator, project=project, permit_type=permit_type, title="Replace valve",
-                         location="Unit 3", planned_start_time=start, planned_end_time=start + timedelta(hours=8))
+    return create_permit(
+        by=creator,
+        project=project,
+        permit_type=permit_type,
+        title="Replace valve",
+        location="Unit 3",
+        planned_start_time=start,
+        planned_end_time=start + timedelta(hours=8),
+    )
 
 
 @pytest.fixture
@@ -34,7 +42,7 @@ def published():
 
 
 def test_a_transaction_that_fails_after_the_insert_leaves_no_notification(permit, creator, published):
-    with pytest.raises(RuntimeError), transaction.atomic():
+    with pytest.raises(RuntimeError), transaction.atomic():  # noqa: PT012 (the rollback is the point)
         assert notes.notify_permit_submitted(permit)  # inserted…
         assert Notification.objects.filter(notification_type="ptw_submitted").exists()
         raise RuntimeError("a later step failed")  # …and rolled back with the action
@@ -43,7 +51,12 @@ def test_a_transaction_that_fails_after_the_insert_leaves_no_notification(permit
 
 
 def test_a_workflow_action_failing_after_notifying_leaves_nothing(
-    permit, creator, verifier, monkeypatch, published, django_capture_on_commit_callbacks,
+    permit,
+    creator,
+    verifier,
+    monkeypatch,
+    published,
+    django_capture_on_commit_callbacks,
 ):
     def fail(*args, **kwargs):
         raise RuntimeError("assignment failed")
@@ -62,12 +75,24 @@ def test_a_workflow_action_failing_after_notifying_leaves_nothing(
 
 
 def test_with_notifications_disabled_the_workflow_works_and_notifies_nobody(
-    settings, project, creator, verifier, approver, permit_type,
+    settings,
+    project,
+    creator,
+    verifier,
+    approver,
+    permit_type,
 ):
     settings.NOTIFICATIONS_ENABLED = False
     start = timezone.now() + timedelta(hours=1)
-    permit = create_permit(by=creator, project=project, permit_type=permit_type, title="Quiet job",
-                           location="Unit 1", planned_start_time=start, planned_end_time=start + timedelta(hours=2))
+    permit = create_permit(
+        by=creator,
+        project=project,
+        permit_type=permit_type,
+        title="Quiet job",
+        location="Unit 1",
+        planned_start_time=start,
+        planned_end_time=start + timedelta(hours=2),
+    )
     workflow.initiate_workflow(permit=permit, by=creator)
     workflow.assign_verifier(permit=permit, by=creator, verifier=verifier)
     workflow.verify_permit(permit=permit, by=verifier, approve=True, approver=approver)
@@ -81,21 +106,32 @@ def test_with_notifications_disabled_the_workflow_works_and_notifies_nobody(
 
 
 def test_live_delivery_is_published_only_after_commit(
-    permit, creator, verifier, published, django_capture_on_commit_callbacks,
+    permit,
+    creator,
+    verifier,
+    published,
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         workflow.initiate_workflow(permit=permit, by=creator)
         assert published == []  # not yet committed: nothing pushed
 
-    expected = set(Notification.objects.filter(notification_type__in=["ptw_submitted", "ptw_verification"])
-                   .values_list("pk", "recipient_id"))
+    expected = set(
+        Notification.objects.filter(notification_type__in=["ptw_submitted", "ptw_verification"]).values_list(
+            "pk", "recipient_id"
+        )
+    )
     assert len(callbacks) == 2  # one per insert: the submission, then the auto-assignment
     assert set(published) == expected
     assert {recipient for _, recipient in published} == {creator.pk, verifier.pk}
 
 
 def test_a_failing_publisher_does_not_fail_the_committed_action(
-    permit, creator, verifier, published, django_capture_on_commit_callbacks,
+    permit,
+    creator,
+    verifier,
+    published,
+    django_capture_on_commit_callbacks,
 ):
     def broken(created):
         raise ConnectionError("push server down")

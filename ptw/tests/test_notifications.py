@@ -3,6 +3,7 @@
 They are `django.test.TestCase` methods so that both `python manage.py test
 ptw.tests.test_notifications` (Django's runner) and pytest run them.
 """
+
 from datetime import timedelta
 
 from django.test import TestCase
@@ -12,8 +13,12 @@ from accounts.models import CompanyType, Grade
 from notifications.models import Notification
 from ptw import workflow
 from ptw.notification_utils import (
-    PTW_NOTIFICATION_TYPES, create_ptw_notification, generate_dedupe_key, notify_permit_approved,
-    notify_permit_submitted, notify_verifier_assigned,
+    PTW_NOTIFICATION_TYPES,
+    create_ptw_notification,
+    generate_dedupe_key,
+    notify_permit_approved,
+    notify_permit_submitted,
+    notify_verifier_assigned,
 )
 from ptw.permits import create_permit
 from ptw.tests.factories import PermitTypeFactory, ProjectFactory, member
@@ -28,14 +33,21 @@ class PTWNotificationTestCase(TestCase):
         cls.creator = member(cls.project, username="n_creator", company_type=CompanyType.CONTRACTOR, grade=Grade.C)
         cls.verifier = member(cls.project, username="n_verifier", company_type=CompanyType.EPC, grade=Grade.C)
         cls.approver = member(cls.project, username="n_approver", company_type=CompanyType.CLIENT, grade=Grade.C)
-        cls.permit_type = PermitTypeFactory(name="Notification cold work", requires_closeout=False,
-                                            requires_structured_isolation=False)
+        cls.permit_type = PermitTypeFactory(
+            name="Notification cold work", requires_closeout=False, requires_structured_isolation=False
+        )
 
     def create_permit(self, **kwargs):
         start = timezone.now() + timedelta(hours=1)
-        fields = dict(by=self.creator, project=self.project, permit_type=self.permit_type,
-                      title="Replace valve", location="Unit 3", planned_start_time=start,
-                      planned_end_time=start + timedelta(hours=8))
+        fields = {
+            "by": self.creator,
+            "project": self.project,
+            "permit_type": self.permit_type,
+            "title": "Replace valve",
+            "location": "Unit 3",
+            "planned_start_time": start,
+            "planned_end_time": start + timedelta(hours=8),
+        }
         return create_permit(**{**fields, **kwargs})
 
     def inbox(self, user, notification_type=None):
@@ -49,7 +61,10 @@ class NotificationUtilsTests(PTWNotificationTestCase):
     def test_create_ptw_notification(self):
         permit = self.create_permit()
         notification = create_ptw_notification(
-            self.verifier.pk, "ptw_verification", permit, extra_data={"step": "verification"},
+            self.verifier.pk,
+            "ptw_verification",
+            permit,
+            extra_data={"step": "verification"},
             sender_id=self.creator.pk,
         )
         self.assertIsNotNone(notification)
@@ -57,15 +72,19 @@ class NotificationUtilsTests(PTWNotificationTestCase):
         self.assertEqual(notification.notification_type, "ptw_verification")
         self.assertIn(PTW_NOTIFICATION_TYPES["ptw_verification"], notification.title)
         self.assertIn(permit.permit_number, notification.message)
-        self.assertEqual(notification.data, {
-            "permit_id": permit.pk, "permit_number": permit.permit_number,
-            "permit_type": self.permit_type.name, "step": "verification",
-        })
+        self.assertEqual(
+            notification.data,
+            {
+                "permit_id": permit.pk,
+                "permit_number": permit.permit_number,
+                "permit_type": self.permit_type.name,
+                "step": "verification",
+            },
+        )
         self.assertEqual(notification.link, f"/dashboard/ptw/view/{permit.pk}")
         self.assertEqual(notification.sender_id, self.creator.pk)
         self.assertFalse(notification.read)
-        self.assertEqual(notification.dedupe_key,
-                         generate_dedupe_key(self.verifier.pk, "ptw_verification", permit.pk))
+        self.assertEqual(notification.dedupe_key, generate_dedupe_key(self.verifier.pk, "ptw_verification", permit.pk))
 
     def test_notification_idempotency(self):
         permit = self.create_permit()
@@ -148,9 +167,11 @@ class EscalationTaskTests(PTWNotificationTestCase):
         super().setUpTestData()
         cls.admin = member(cls.project, username="n_admin", company_type=CompanyType.CLIENT, grade=Grade.A)
         for level, multiplier, event_type, audience in import_module(
-                "ptw.migrations.0002_default_escalation_levels").LEVELS:
+            "ptw.migrations.0002_default_escalation_levels"
+        ).LEVELS:
             EscalationLevel.objects.get_or_create(
-                level=level, defaults={"multiplier": multiplier, "event_type": event_type, "audience": audience})
+                level=level, defaults={"multiplier": multiplier, "event_type": event_type, "audience": audience}
+            )
 
     def submitted(self, *, hours_ago):
         """A permit whose verification has been pending with the verifier for `hours_ago` hours."""
@@ -168,13 +189,18 @@ class EscalationTaskTests(PTWNotificationTestCase):
         result = check_overdue_workflow_tasks()
 
         self.assertTrue(result["ok"])
-        self.assertEqual(sorted(self.inbox(self.verifier, "ptw_overdue").values_list("data__permit_id", flat=True)),
-                         sorted([overdue.pk, escalated.pk]))
+        self.assertEqual(
+            sorted(self.inbox(self.verifier, "ptw_overdue").values_list("data__permit_id", flat=True)),
+            sorted([overdue.pk, escalated.pk]),
+        )
         to_admin = self.inbox(self.admin, "ptw_escalated").get()
         self.assertEqual(to_admin.data["permit_id"], escalated.pk)
         self.assertIn("has been pending with", to_admin.message)
-        self.assertFalse(Notification.objects.filter(data__permit_id=on_time.pk,
-                                                     notification_type__in=["ptw_overdue", "ptw_escalated"]).exists())
+        self.assertFalse(
+            Notification.objects.filter(
+                data__permit_id=on_time.pk, notification_type__in=["ptw_overdue", "ptw_escalated"]
+            ).exists()
+        )
 
     def test_escalation_idempotency(self):
         self.submitted(hours_ago=9)

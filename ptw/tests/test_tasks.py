@@ -1,4 +1,5 @@
 """Celery tasks: thin wrappers over the jobs, retried on database errors; a real worker runs them."""
+
 import os
 import shutil
 import subprocess
@@ -70,13 +71,35 @@ def test_a_real_worker_runs_the_overdue_check_sent_with_delay(escalations_on, se
     # A queue of our own on the shared broker: no other worker takes our task, ours takes no other.
     queue = f"ptw-test-{uuid.uuid4().hex[:10]}"
     default_queue, app.conf.task_default_queue = app.conf.task_default_queue, queue
-    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": app.conf.broker_url,
-           "ESCALATIONS_ENABLED": "True", "CELERY_TASK_ALWAYS_EAGER": "False"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": app.conf.broker_url,
+        "ESCALATIONS_ENABLED": "True",
+        "CELERY_TASK_ALWAYS_EAGER": "False",
+    }
     celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
     worker = subprocess.Popen(
-        [celery, "-A", "backend", "worker", "-P", "solo", "-Q", queue, "--without-gossip",
-         "--without-mingle", "--without-heartbeat", "-l", "info"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            celery,
+            "-A",
+            "backend",
+            "worker",
+            "-P",
+            "solo",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "info",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         tasks.check_overdue_workflow_tasks.delay()

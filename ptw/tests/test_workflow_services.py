@@ -1,4 +1,5 @@
 """The workflow services end to end, below the API."""
+
 from datetime import timedelta
 
 import pytest
@@ -17,8 +18,15 @@ from ptw.tests.factories import CloseoutTemplateFactory, IsolationPointFactory, 
 
 def _create(project, creator, permit_type):
     start = timezone.now() + timedelta(hours=1)
-    return create_permit(by=creator, project=project, permit_type=permit_type, title="Replace valve",
-                         location="Unit 3", planned_start_time=start, planned_end_time=start + timedelta(hours=8))
+    return create_permit(
+        by=creator,
+        project=project,
+        permit_type=permit_type,
+        title="Replace valve",
+        location="Unit 3",
+        planned_start_time=start,
+        planned_end_time=start + timedelta(hours=8),
+    )
 
 
 def inbox(user):
@@ -66,7 +74,12 @@ def test_a_permit_walks_from_draft_to_completed(project, creator, verifier, appr
     assert inbox(approver) == sorted(["ptw_approval", "ptw_activated", "ptw_completed"])
     changes = PermitEvent.objects.filter(permit=permit).exclude(from_status=F("to_status"))
     assert list(changes.values_list("to_status", flat=True)) == [
-        "submitted", "under_review", "approved", "active", "completed"]
+        "submitted",
+        "under_review",
+        "approved",
+        "active",
+        "completed",
+    ]
 
 
 def test_a_sole_eligible_verifier_is_auto_assigned(project, creator, verifier, permit_type):

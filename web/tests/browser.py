@@ -1,4 +1,5 @@
 """Helpers of the browser tests: headless Chromium (Debian's) driven by Playwright, and logins."""
+
 import os
 import time
 from pathlib import Path
@@ -19,8 +20,9 @@ PASSWORD = "pass12345"  # the factories' password
 LIVE = 2000  # ms: a notification must reach an open page within 2 s
 
 
-def log_in(browser: Browser, base_url: str, username: str, *, path: str = "/dashboard/ptw/",
-           viewport: dict | None = None) -> Page:
+def log_in(
+    browser: Browser, base_url: str, username: str, *, path: str = "/dashboard/ptw/", viewport: dict | None = None
+) -> Page:
     """A new browser context (its own cookies) logged in through the login page, at `path`."""
     context = browser.new_context(viewport=viewport or {"width": 1280, "height": 860}, base_url=base_url)
     page = context.new_page()

@@ -5,6 +5,7 @@ the test database. PostgreSQL's test database is a named database; SQLite's defa
 database lives in memory, invisible to another process. So when the web tests are collected,
 an SQLite test database is put in a file (created and removed by the test run as usual).
 """
+
 import importlib
 import os
 import tempfile
@@ -18,7 +19,12 @@ from accounts.models import CompanyType, Grade
 from ptw.permits import create_permit
 from ptw.tests.factories import member
 from ptw.workflow import (
-    activate_permit, approve_permit, assign_verifier, initiate_workflow, suspend_permit, verify_permit,
+    activate_permit,
+    approve_permit,
+    assign_verifier,
+    initiate_workflow,
+    suspend_permit,
+    verify_permit,
 )
 
 _default_db = settings.DATABASES["default"]
@@ -35,8 +41,13 @@ def make_permit(creator, permit_type, project):
     def make(**fields):
         start = timezone.now() + timedelta(hours=1)
         values = {
-            "by": creator, "project": project, "permit_type": permit_type, "title": "Replace pump seal",
-            "location": "Unit 3", "planned_start_time": start, "planned_end_time": start + timedelta(hours=8),
+            "by": creator,
+            "project": project,
+            "permit_type": permit_type,
+            "title": "Replace pump seal",
+            "location": "Unit 3",
+            "planned_start_time": start,
+            "planned_end_time": start + timedelta(hours=8),
         }
         return create_permit(**{**values, **fields})
 
@@ -93,8 +104,15 @@ def other_project_permit(outsider, permit_type):
     other = Project.objects.get(code="OTHER")
     contractor = member(other, username="other_contractor", company_type=CompanyType.CONTRACTOR, grade=Grade.C)
     start = timezone.now() + timedelta(hours=1)
-    return create_permit(by=contractor, project=other, permit_type=permit_type, title="Elsewhere",
-                         location="Far", planned_start_time=start, planned_end_time=start + timedelta(hours=2))
+    return create_permit(
+        by=contractor,
+        project=other,
+        permit_type=permit_type,
+        title="Elsewhere",
+        location="Far",
+        planned_start_time=start,
+        planned_end_time=start + timedelta(hours=2),
+    )
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """Logging in and out, the home redirect, and that every page wants a logged-in user."""
+
 import pytest
 
 from .conftest import login
@@ -6,9 +7,15 @@ from .conftest import login
 pytestmark = pytest.mark.django_db
 
 PAGES = [
-    "/dashboard/ptw/", "/dashboard/ptw/new/", "/dashboard/ptw/view/1", "/dashboard/ptw/view/1/",
-    "/dashboard/ptw/view/1/edit/", "/dashboard/ptw/escalation-rules/", "/dashboard/notifications/",
-    "/dashboard/notifications/stream/", "/dashboard/notifications/bell.json",
+    "/dashboard/ptw/",
+    "/dashboard/ptw/new/",
+    "/dashboard/ptw/view/1",
+    "/dashboard/ptw/view/1/",
+    "/dashboard/ptw/view/1/edit/",
+    "/dashboard/ptw/escalation-rules/",
+    "/dashboard/notifications/",
+    "/dashboard/notifications/stream/",
+    "/dashboard/notifications/bell.json",
 ]
 
 

@@ -3,6 +3,7 @@
 Chromium must be installed (CI installs Debian's `chromium`); without it these tests fail,
 they do not skip. Each saves a screenshot (under docs/screenshots/ with UPDATE_SCREENSHOTS=1).
 """
+
 import os
 import re
 import subprocess
@@ -41,7 +42,8 @@ def browser(transactional_db, live_server):
 
 
 def test_the_verifier_and_then_the_approver_see_their_task_arrive_live(
-        browser, live_server, settings, creator, verifier, approver, permit_type):
+    browser, live_server, settings, creator, verifier, approver, permit_type
+):
     settings.PTW_DEFAULT_VERIFIER_USERNAME = verifier.username  # two are eligible: pick this one
     verifier_page = log_in(browser, live_server.url, verifier.username)
     approver_page = log_in(browser, live_server.url, approver.username)
@@ -92,7 +94,8 @@ def _database_url_of_test_database() -> str:
 
 
 def test_an_escalation_from_the_cron_command_reaches_an_open_page_live(
-        browser, live_server, creator, verifier, make_permit, escalation_levels):
+    browser, live_server, creator, verifier, make_permit, escalation_levels
+):
     # "Move time": the verification step became the verifier's task 5 hours ago (limit 4 h),
     # so it is overdue by the real clock of the separate process.
     permit = make_permit(title="Hot work on flare line")
@@ -104,9 +107,12 @@ def test_an_escalation_from_the_cron_command_reaches_an_open_page_live(
     expect(page.locator("#bell-count")).to_have_text("0")
 
     result = subprocess.run(
-        [sys.executable, "manage.py", "ptw_check_escalations"], cwd=settings.BASE_DIR,
+        [sys.executable, "manage.py", "ptw_check_escalations"],
+        cwd=settings.BASE_DIR,
         env={**os.environ, "ESCALATIONS_ENABLED": "True", "DATABASE_URL": _database_url_of_test_database()},
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -119,8 +125,7 @@ def test_an_escalation_from_the_cron_command_reaches_an_open_page_live(
     screenshot(page, "escalation-permit-page.png")
 
 
-def test_mark_all_read_in_the_inbox_zeroes_the_badge_here_and_in_other_tabs(
-        browser, live_server, creator, submitted):
+def test_mark_all_read_in_the_inbox_zeroes_the_badge_here_and_in_other_tabs(browser, live_server, creator, submitted):
     page = log_in(browser, live_server.url, creator.username, path="/dashboard/notifications/")
     other_tab = page.context.new_page()
     other_tab.goto("/dashboard/ptw/")
@@ -137,8 +142,13 @@ def test_mark_all_read_in_the_inbox_zeroes_the_badge_here_and_in_other_tabs(
 
 
 def test_the_permit_page_fits_a_375_px_phone(browser, live_server, verifier, submitted):
-    page = log_in(browser, live_server.url, verifier.username, path=submitted.get_absolute_url(),
-                  viewport={"width": 375, "height": 812})
+    page = log_in(
+        browser,
+        live_server.url,
+        verifier.username,
+        path=submitted.get_absolute_url(),
+        viewport={"width": 375, "height": 812},
+    )
     expect(page.get_by_role("button", name="Record verification")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.get_by_role("button", name=re.compile("^Notifications")).click()

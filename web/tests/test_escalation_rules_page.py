@@ -1,4 +1,5 @@
 """The escalation rules page: Grade A admins list, edit, enable/disable and add rules."""
+
 from decimal import Decimal
 
 import pytest
@@ -19,8 +20,12 @@ def rule(permit_type):
 
 
 def edit(rule, **changes):
-    data = {"time_limit_hours": rule.time_limit_hours, "escalate_to_role": rule.escalate_to_role,
-            "is_active": "on" if rule.is_active else "", **changes}
+    data = {
+        "time_limit_hours": rule.time_limit_hours,
+        "escalate_to_role": rule.escalate_to_role,
+        "is_active": "on" if rule.is_active else "",
+        **changes,
+    }
     return {f"rule{rule.pk}-{name}": value for name, value in data.items() if value != ""}
 
 
@@ -43,8 +48,9 @@ def test_others_are_forbidden(request, client, person, rule):
 
 
 def test_changing_the_time_limit_and_role(client, grade_a_admin, rule):
-    response = login(client, grade_a_admin).post(f"{URL}{rule.pk}/", edit(
-        rule, time_limit_hours="2.5", escalate_to_role="safety_officer"))
+    response = login(client, grade_a_admin).post(
+        f"{URL}{rule.pk}/", edit(rule, time_limit_hours="2.5", escalate_to_role="safety_officer")
+    )
     assert response.url == URL
     rule.refresh_from_db()
     assert (rule.time_limit_hours, rule.escalate_to_role) == (Decimal("2.5"), "safety_officer")
@@ -69,8 +75,13 @@ def test_a_bad_time_limit_is_shown_on_its_field(client, grade_a_admin, rule):
 
 def test_adding_a_rule_and_a_second_active_one_for_the_same_step_is_refused(client, grade_a_admin, permit_type):
     login(client, grade_a_admin)
-    data = {"permit_type": permit_type.pk, "step_name": "approval", "time_limit_hours": "6",
-            "escalate_to_role": "", "is_active": "on"}
+    data = {
+        "permit_type": permit_type.pk,
+        "step_name": "approval",
+        "time_limit_hours": "6",
+        "escalate_to_role": "",
+        "is_active": "on",
+    }
     assert client.post(URL, data).url == URL
     assert EscalationRule.objects.filter(permit_type=permit_type, step_name="approval", is_active=True).count() == 1
     again = client.post(URL, data)

@@ -1,4 +1,5 @@
 """Live delivery: the SSE stream (sync under WSGI, async under ASGI) and the polling fallback."""
+
 import json
 
 import pytest

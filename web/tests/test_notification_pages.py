@@ -1,4 +1,5 @@
 """The bell in the header and the inbox: read state changes only by POST, only one's own."""
+
 from datetime import timedelta
 
 import pytest
@@ -13,9 +14,16 @@ pytestmark = pytest.mark.django_db
 
 def note(user, n=0, *, link="/dashboard/ptw/view/1", read=False, kind="ptw_verification", **fields):
     return Notification.objects.create(
-        recipient=user, notification_type=kind, title=f"Title {n}", message=f"Message {n}", link=link,
-        dedupe_key=f"key-{user.pk}-{n}", created_at=timezone.now() - timedelta(minutes=n),
-        read_at=timezone.now() if read else None, **fields)
+        recipient=user,
+        notification_type=kind,
+        title=f"Title {n}",
+        message=f"Message {n}",
+        link=link,
+        dedupe_key=f"key-{user.pk}-{n}",
+        created_at=timezone.now() - timedelta(minutes=n),
+        read_at=timezone.now() if read else None,
+        **fields,
+    )
 
 
 def test_the_bell_shows_the_unread_count_and_the_latest_ten(client, verifier):
@@ -64,7 +72,9 @@ def test_someone_elses_notification_is_not_found(client, verifier, approver):
 def test_marking_read_and_unread_returns_to_the_page(client, verifier):
     mine = note(verifier)
     login(client, verifier)
-    response = client.post(f"/dashboard/notifications/{mine.pk}/read/", {"next": "/dashboard/notifications/?show=unread"})
+    response = client.post(
+        f"/dashboard/notifications/{mine.pk}/read/", {"next": "/dashboard/notifications/?show=unread"}
+    )
     assert response.url == "/dashboard/notifications/?show=unread"
     mine.refresh_from_db()
     assert mine.read_at is not None
@@ -77,7 +87,9 @@ def test_mark_all_read_marks_only_mine(client, verifier, approver):
     note(verifier, 1)
     note(verifier, 2)
     theirs = note(approver, 3)
-    response = login(client, verifier).post("/dashboard/notifications/read-all/", {"next": "/dashboard/ptw/"}, follow=True)
+    response = login(client, verifier).post(
+        "/dashboard/notifications/read-all/", {"next": "/dashboard/ptw/"}, follow=True
+    )
     assert response.redirect_chain[-1][0] == "/dashboard/ptw/"
     assert "2 notifications marked read." in response.content.decode()
     assert not Notification.objects.filter(recipient=verifier, read_at__isnull=True).exists()

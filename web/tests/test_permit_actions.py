@@ -1,4 +1,5 @@
 """Each action is a POST through its service; a refusal shows the service's sentence and changes nothing."""
+
 import pytest
 
 from notifications.models import Notification
@@ -48,12 +49,17 @@ def test_a_refused_action_shows_the_services_sentence_and_changes_nothing(client
 def test_an_action_the_status_does_not_allow_names_the_status(client, creator, draft):
     response = act(login(client, creator), draft, "activate", follow=True)
     assert shown_messages(response) == [
-        f"Cannot activate permit {draft.permit_number}: it is draft; allowed next statuses: submitted, cancelled."]
+        f"Cannot activate permit {draft.permit_number}: it is draft; allowed next statuses: submitted, cancelled."
+    ]
 
 
 def test_the_verifier_verifies_and_chooses_the_approver_who_is_notified(client, verifier, approver, submitted):
-    response = act(login(client, verifier), submitted, "verify", {
-        "verify-decision": "approve", "verify-approver": approver.pk, "verify-comments": "Checked"})
+    response = act(
+        login(client, verifier),
+        submitted,
+        "verify",
+        {"verify-decision": "approve", "verify-approver": approver.pk, "verify-comments": "Checked"},
+    )
     assert response.url == submitted.get_absolute_url()
     submitted.refresh_from_db()
     assert (submitted.status, submitted.approver) == ("under_review", approver)
@@ -75,8 +81,9 @@ def test_rejecting_with_a_reason_rejects(client, verifier, submitted):
 
 
 def test_an_ineligible_approver_is_refused_on_its_field(client, verifier, creator, submitted):
-    response = act(login(client, verifier), submitted, "verify", {
-        "verify-decision": "approve", "verify-approver": creator.pk})
+    response = act(
+        login(client, verifier), submitted, "verify", {"verify-decision": "approve", "verify-approver": creator.pk}
+    )
     assert response.status_code == 400
     assert "approver" in response.context["forms"]["verify"].errors
     submitted.refresh_from_db()
@@ -131,24 +138,46 @@ def test_a_rejected_permit_returns_to_draft(client, verifier, creator, submitted
 
 
 def test_isolation_points_are_assigned_isolated_and_verified_by_another_person(
-        client, creator, verifier, project, draft):
+    client, creator, verifier, project, draft
+):
     point = IsolationPointFactory(project=project, code="MCC-7")
-    act(login(client, creator), draft, "isolation_assign", {"isolation_assign-point": point.pk,
-                                                           "isolation_assign-required": "on"})
+    act(
+        login(client, creator),
+        draft,
+        "isolation_assign",
+        {"isolation_assign-point": point.pk, "isolation_assign-required": "on"},
+    )
     assignment = PermitIsolationPoint.objects.get(permit=draft)
     page = client.get(draft.get_absolute_url()).content.decode()
     assert "MCC-7" in page and ">Isolate</button>" in page
 
-    act(client, draft, "isolation_update", {"isolation_update-assignment": assignment.pk,
-                                            "isolation_update-step": "isolate", "isolation_update-lock_ids": "L1, L2"})
+    act(
+        client,
+        draft,
+        "isolation_update",
+        {
+            "isolation_update-assignment": assignment.pk,
+            "isolation_update-step": "isolate",
+            "isolation_update-lock_ids": "L1, L2",
+        },
+    )
     assignment.refresh_from_db()
     assert (assignment.status, assignment.lock_ids) == (IsolationStatus.ISOLATED, ["L1", "L2"])
 
-    same_person = act(client, draft, "isolation_update", {"isolation_update-assignment": assignment.pk,
-                                                          "isolation_update-step": "verify"}, follow=True)
+    same_person = act(
+        client,
+        draft,
+        "isolation_update",
+        {"isolation_update-assignment": assignment.pk, "isolation_update-step": "verify"},
+        follow=True,
+    )
     assert shown_messages(same_person)[-1] == "The isolation must be verified by someone other than who isolated it."
-    act(login(client, verifier), draft, "isolation_update", {"isolation_update-assignment": assignment.pk,
-                                                             "isolation_update-step": "verify"})
+    act(
+        login(client, verifier),
+        draft,
+        "isolation_update",
+        {"isolation_update-assignment": assignment.pk, "isolation_update-step": "verify"},
+    )
     assignment.refresh_from_db()
     assert assignment.status == IsolationStatus.VERIFIED
 
@@ -157,8 +186,12 @@ def test_isolating_without_locks_is_a_form_error(client, creator, project, draft
     point = IsolationPointFactory(project=project)
     act(login(client, creator), draft, "isolation_assign", {"isolation_assign-point": point.pk})
     assignment = PermitIsolationPoint.objects.get(permit=draft)
-    response = act(client, draft, "isolation_update", {"isolation_update-assignment": assignment.pk,
-                                                       "isolation_update-step": "isolate"})
+    response = act(
+        client,
+        draft,
+        "isolation_update",
+        {"isolation_update-assignment": assignment.pk, "isolation_update-step": "isolate"},
+    )
     assert response.status_code == 400
     assert "List the lock ids applied." in response.content.decode()
 
@@ -174,8 +207,16 @@ def test_the_closeout_checklist_is_ticked_and_completion_waits_for_it(client, ap
     closeout = PermitCloseout.objects.get(permit=active)
     assert [item["done"] for item in closeout.items] == [True, False, False]
 
-    act(client, active, "closeout", {"closeout-done_area_clean": "on", "closeout-done_tools_removed": "on",
-                                     "closeout-remarks_tools_removed": "All out"})
+    act(
+        client,
+        active,
+        "closeout",
+        {
+            "closeout-done_area_clean": "on",
+            "closeout-done_tools_removed": "on",
+            "closeout-remarks_tools_removed": "All out",
+        },
+    )
     closeout.refresh_from_db()
     assert closeout.is_complete and closeout.items[1]["remarks"] == "All out"
 
@@ -186,6 +227,7 @@ def test_completion_is_refused_while_required_closeout_items_are_open(client, ap
     response = act(login(client, approver), active, "complete", follow=True)
     assert shown_messages(response) == [
         f"Cannot complete permit {active.permit_number}: required closeout items are open: "
-        "Work area clean, Tools removed."]
+        "Work area clean, Tools removed."
+    ]
     active.refresh_from_db()
     assert active.status == "active"

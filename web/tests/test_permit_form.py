@@ -1,5 +1,6 @@
 """Creating a permit and editing a draft: validation messages from the form and the service."""
-from datetime import datetime, timezone as dt_timezone
+
+from datetime import UTC, datetime
 
 import pytest
 
@@ -13,9 +14,14 @@ pytestmark = pytest.mark.django_db
 
 def form_data(project, permit_type, **overrides):
     return {
-        "project": project.pk, "permit_type": permit_type.pk, "title": "Weld bracket", "location": "Pipe rack 4",
-        "planned_start_time": "2030-03-01T09:00", "planned_end_time": "2030-03-01T17:00",
-        "description": "", **overrides,
+        "project": project.pk,
+        "permit_type": permit_type.pk,
+        "title": "Weld bracket",
+        "location": "Pipe rack 4",
+        "planned_start_time": "2030-03-01T09:00",
+        "planned_end_time": "2030-03-01T17:00",
+        "description": "",
+        **overrides,
     }
 
 
@@ -38,7 +44,7 @@ def test_times_are_read_in_the_projects_time_zone(client, creator, project, perm
     project.time_zone = "Asia/Kolkata"
     project.save()
     login(client, creator).post("/dashboard/ptw/new/", form_data(project, permit_type))
-    assert Permit.objects.get().planned_start_time == datetime(2030, 3, 1, 3, 30, tzinfo=dt_timezone.utc)
+    assert Permit.objects.get().planned_start_time == datetime(2030, 3, 1, 3, 30, tzinfo=UTC)
 
 
 def test_a_member_of_two_projects_types_times_in_the_chosen_projects_zone(client, creator, project, permit_type):
@@ -47,19 +53,22 @@ def test_a_member_of_two_projects_types_times_in_the_chosen_projects_zone(client
     far = ProjectFactory(code="ZULU", name="Zulu terminal", time_zone="America/New_York")
     MembershipFactory(user=creator, project=far)
     login(client, creator).post("/dashboard/ptw/new/", form_data(far, permit_type))
-    assert Permit.objects.get().planned_start_time == datetime(2030, 3, 1, 14, 0, tzinfo=dt_timezone.utc)
+    assert Permit.objects.get().planned_start_time == datetime(2030, 3, 1, 14, 0, tzinfo=UTC)
 
 
 def test_the_services_message_is_shown_on_its_field(client, creator, project, permit_type):
-    response = login(client, creator).post("/dashboard/ptw/new/", form_data(
-        project, permit_type, planned_end_time="2030-03-01T08:00"))
+    response = login(client, creator).post(
+        "/dashboard/ptw/new/", form_data(project, permit_type, planned_end_time="2030-03-01T08:00")
+    )
     assert response.status_code == 400
     assert response.context["form"].errors["planned_end_time"] == ["The planned end must be after the planned start."]
     assert not Permit.objects.exists()
 
 
 def test_missing_fields_are_reported(client, creator, project, permit_type):
-    response = login(client, creator).post("/dashboard/ptw/new/", form_data(project, permit_type, title="", location=""))
+    response = login(client, creator).post(
+        "/dashboard/ptw/new/", form_data(project, permit_type, title="", location="")
+    )
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert errors["title"] == ["This field is required."] and errors["location"] == ["This field is required."]
@@ -75,20 +84,32 @@ def test_another_projects_id_is_refused(client, creator, permit_type, outsider):
 def test_the_creator_edits_a_draft(client, creator, draft, permit_type):
     page = login(client, creator).get(f"/dashboard/ptw/view/{draft.pk}/edit/")
     assert page.status_code == 200 and "project" not in page.context["form"].fields
-    response = client.post(f"/dashboard/ptw/view/{draft.pk}/edit/", {
-        "permit_type": permit_type.pk, "title": "Replace pump seal (both)", "location": "Unit 3",
-        "planned_start_time": "2030-03-01T09:00", "planned_end_time": "2030-03-01T17:00",
-    })
+    response = client.post(
+        f"/dashboard/ptw/view/{draft.pk}/edit/",
+        {
+            "permit_type": permit_type.pk,
+            "title": "Replace pump seal (both)",
+            "location": "Unit 3",
+            "planned_start_time": "2030-03-01T09:00",
+            "planned_end_time": "2030-03-01T17:00",
+        },
+    )
     assert response.url == draft.get_absolute_url()
     draft.refresh_from_db()
     assert draft.title == "Replace pump seal (both)"
 
 
 def test_edit_errors_are_shown_and_nothing_changes(client, creator, draft, permit_type):
-    response = login(client, creator).post(f"/dashboard/ptw/view/{draft.pk}/edit/", {
-        "permit_type": permit_type.pk, "title": "Changed", "location": "Unit 3",
-        "planned_start_time": "2030-03-01T09:00", "planned_end_time": "2030-03-01T09:00",
-    })
+    response = login(client, creator).post(
+        f"/dashboard/ptw/view/{draft.pk}/edit/",
+        {
+            "permit_type": permit_type.pk,
+            "title": "Changed",
+            "location": "Unit 3",
+            "planned_start_time": "2030-03-01T09:00",
+            "planned_end_time": "2030-03-01T09:00",
+        },
+    )
     assert response.status_code == 400
     assert "The planned end must be after the planned start." in response.content.decode()
     draft.refresh_from_db()

@@ -1,4 +1,5 @@
 """The permit list: only the user's projects, filters, my tasks first, pages, bounded queries."""
+
 from datetime import timedelta
 
 import pytest
@@ -33,7 +34,8 @@ def test_it_filters_by_status_and_type(client, creator, project, permit_type, ma
     assert numbers(client.get("/dashboard/ptw/?status=submitted")) == [submitted.permit_number]
     assert numbers(client.get(f"/dashboard/ptw/?permit_type={other_type.pk}")) == [hot.permit_number]
     assert set(numbers(client.get(f"/dashboard/ptw/?status=draft&permit_type={permit_type.pk}"))) == {
-        draft.permit_number}
+        draft.permit_number
+    }
 
 
 def test_an_unknown_filter_value_is_ignored_with_a_message(client, creator, draft):
@@ -51,8 +53,9 @@ def test_my_tasks_come_first(client, verifier, creator, submitted, make_permit):
 
 def test_it_pages_by_25(client, creator, project, permit_type):
     start = timezone.now() + timedelta(hours=1)
-    PermitFactory.create_batch(30, project=project, permit_type=permit_type, created_by=creator,
-                               planned_start_time=start)
+    PermitFactory.create_batch(
+        30, project=project, permit_type=permit_type, created_by=creator, planned_start_time=start
+    )
     login(client, creator)
     assert len(numbers(client.get("/dashboard/ptw/"))) == 25
     second = client.get("/dashboard/ptw/?page=2")
@@ -60,8 +63,9 @@ def test_it_pages_by_25(client, creator, project, permit_type):
     assert "Page 2 of 2" in second.content.decode()
 
 
-def test_the_number_of_queries_does_not_grow_with_the_permits(client, creator, project, permit_type,
-                                                              django_assert_max_num_queries):
+def test_the_number_of_queries_does_not_grow_with_the_permits(
+    client, creator, project, permit_type, django_assert_max_num_queries
+):
     PermitFactory.create_batch(25, project=project, permit_type=permit_type, created_by=creator)
     login(client, creator)
     with django_assert_max_num_queries(12):

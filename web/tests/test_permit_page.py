@@ -1,5 +1,6 @@
 """The permit page: who may see it, the buttons each person gets at each status, steps, timeline."""
-from datetime import datetime, timedelta, timezone as dt_timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -31,22 +32,25 @@ def test_an_unknown_permit_is_not_found(client, creator, project):
     assert login(client, creator).get("/dashboard/ptw/view/999999").status_code == 404
 
 
-@pytest.mark.parametrize(("stage", "person", "expected"), [
-    ("draft", "creator", {"edit", "initiate", "cancel", "isolation_assign"}),
-    ("draft", "verifier", {"isolation_assign"}),
-    ("draft", "grade_a_admin", {"initiate", "cancel", "isolation_assign"}),
-    ("submitted", "creator", {"assign_verifier", "cancel", "isolation_assign"}),
-    ("submitted", "verifier", {"verify", "isolation_assign"}),
-    ("submitted", "approver", {"isolation_assign"}),
-    ("under_review", "verifier", {"assign_approver", "isolation_assign"}),
-    ("under_review", "approver", {"approve", "isolation_assign"}),
-    ("approved", "creator", {"activate", "cancel", "isolation_assign"}),
-    ("approved", "verifier", {"isolation_assign"}),
-    ("active", "approver", {"complete", "suspend", "isolation_assign", "closeout"}),
-    ("active", "verifier", {"suspend", "isolation_assign"}),
-    ("suspended", "approver", {"resume", "isolation_assign", "closeout"}),
-    ("suspended", "creator", {"cancel", "isolation_assign", "closeout"}),
-])
+@pytest.mark.parametrize(
+    ("stage", "person", "expected"),
+    [
+        ("draft", "creator", {"edit", "initiate", "cancel", "isolation_assign"}),
+        ("draft", "verifier", {"isolation_assign"}),
+        ("draft", "grade_a_admin", {"initiate", "cancel", "isolation_assign"}),
+        ("submitted", "creator", {"assign_verifier", "cancel", "isolation_assign"}),
+        ("submitted", "verifier", {"verify", "isolation_assign"}),
+        ("submitted", "approver", {"isolation_assign"}),
+        ("under_review", "verifier", {"assign_approver", "isolation_assign"}),
+        ("under_review", "approver", {"approve", "isolation_assign"}),
+        ("approved", "creator", {"activate", "cancel", "isolation_assign"}),
+        ("approved", "verifier", {"isolation_assign"}),
+        ("active", "approver", {"complete", "suspend", "isolation_assign", "closeout"}),
+        ("active", "verifier", {"suspend", "isolation_assign"}),
+        ("suspended", "approver", {"resume", "isolation_assign", "closeout"}),
+        ("suspended", "creator", {"cancel", "isolation_assign", "closeout"}),
+    ],
+)
 def test_each_person_gets_the_buttons_for_their_actions_now(request, client, stage, person, expected):
     permit = request.getfixturevalue(stage)
     user = request.getfixturevalue(person)
@@ -65,7 +69,8 @@ def test_the_buttons_are_exactly_the_policys_available_actions(request, client, 
 
 
 def test_a_completed_permit_offers_only_isolation_updates_and_a_cancelled_one_nothing(
-        client, creator, active, approver, make_permit):
+    client, creator, active, approver, make_permit
+):
     from ptw.workflow import cancel_permit, complete_permit
 
     complete_permit(permit=active, by=approver)
@@ -82,7 +87,8 @@ def test_the_verify_form_offers_the_eligible_approvers_but_not_the_verifier(clie
 
 def test_a_pending_step_shows_its_assignee_and_how_long_it_waited(client, verifier, submitted):
     WorkflowStep.objects.filter(instance__permit=submitted).update(
-        pending_since=timezone.now() - timedelta(hours=2, minutes=5))
+        pending_since=timezone.now() - timedelta(hours=2, minutes=5)
+    )
     html = page(client, verifier, submitted).content.decode()
     assert verifier.display_name in html
     assert "2 h 05 min" in html
@@ -99,8 +105,15 @@ def test_a_step_past_its_time_limit_is_marked_overdue(client, verifier, submitte
 def test_the_timeline_merges_events_escalations_and_notifications_by_time(client, creator, verifier, submitted):
     step = WorkflowStep.objects.get(instance__permit=submitted)
     EscalationRecord.objects.create(
-        permit=submitted, step=step, level=1, event_type="ptw_overdue", reached_at=timezone.now() + timedelta(hours=5),
-        local_date=timezone.now().date(), pending_hours=5, recipient_ids=[verifier.pk])
+        permit=submitted,
+        step=step,
+        level=1,
+        event_type="ptw_overdue",
+        reached_at=timezone.now() + timedelta(hours=5),
+        local_date=timezone.now().date(),
+        pending_hours=5,
+        recipient_ids=[verifier.pk],
+    )
     timeline = page(client, creator, submitted).context["timeline"]
     kinds = [entry.kind for entry in timeline]
     assert {"event", "notification", "escalation"} == set(kinds)
@@ -114,8 +127,8 @@ def test_the_timeline_merges_events_escalations_and_notifications_by_time(client
 def test_times_are_shown_in_the_permits_project_time_zone(client, creator, draft, project):
     project.time_zone = "Asia/Kolkata"
     project.save()
-    draft.planned_start_time = datetime(2030, 1, 1, 6, 0, tzinfo=dt_timezone.utc)
-    draft.planned_end_time = datetime(2030, 1, 1, 8, 0, tzinfo=dt_timezone.utc)
+    draft.planned_start_time = datetime(2030, 1, 1, 6, 0, tzinfo=UTC)
+    draft.planned_end_time = datetime(2030, 1, 1, 8, 0, tzinfo=UTC)
     draft.save()
     html = page(client, creator, draft).content.decode()
     assert "01 Jan 2030 11:30 – 01 Jan 2030 13:30 IST" in html

@@ -1,4 +1,5 @@
 """The bell and the inbox: reading, marking read/unread (POST), and the live stream."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -22,13 +23,18 @@ def inbox(request: HttpRequest) -> HttpResponse:
     notification_type = request.GET.get("type", "")
     if notification_type not in PTW_NOTIFICATION_TYPES:
         notification_type = ""
-    notes = notifications_for(request.user, unread=True if unread_only else None,
-                              notification_type=notification_type)
+    notes = notifications_for(request.user, unread=True if unread_only else None, notification_type=notification_type)
     page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "web/inbox.html", {
-        "page": page, "unread_only": unread_only, "notification_type": notification_type,
-        "types": PTW_NOTIFICATION_TYPES,
-    })
+    return render(
+        request,
+        "web/inbox.html",
+        {
+            "page": page,
+            "unread_only": unread_only,
+            "notification_type": notification_type,
+            "types": PTW_NOTIFICATION_TYPES,
+        },
+    )
 
 
 @login_required
@@ -64,10 +70,12 @@ def bell_json(request: HttpRequest) -> JsonResponse:
     """The polling fallback of the live bell: unread count and notifications after `after`."""
     after = _int(request.GET.get("after"))
     notes = selectors.notifications_after(request.user.pk, after)
-    return JsonResponse({
-        "unread": unread_count(request.user),
-        "notifications": [live.payload(note) for note in notes],
-    })
+    return JsonResponse(
+        {
+            "unread": unread_count(request.user),
+            "notifications": [live.payload(note) for note in notes],
+        }
+    )
 
 
 @login_required
@@ -86,7 +94,8 @@ def _int(value) -> int:
 
 
 def _safe(request: HttpRequest, url: str, *, default: str) -> str:
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return url
     return default

@@ -1,4 +1,5 @@
 """Permit pages: the list, the create/edit form, the permit page and its actions (POST)."""
+
 from datetime import timedelta
 
 from django.contrib import messages
@@ -29,8 +30,9 @@ def permit_list(request: HttpRequest) -> HttpResponse:
     filters.is_valid()  # an invalid filter is shown with its error and ignored; the valid ones apply
     criteria = filters.cleaned_data
     permit_type = criteria.get("permit_type")
-    permits = selectors.permit_list(request.user, status=criteria.get("status", ""),
-                                    permit_type_id=permit_type.pk if permit_type else None)
+    permits = selectors.permit_list(
+        request.user, status=criteria.get("status", ""), permit_type_id=permit_type.pk if permit_type else None
+    )
     page = Paginator(permits, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "web/permit_list.html", {"filters": filters, "page": page})
 
@@ -76,8 +78,9 @@ def permit_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Permit saved.")
                 return redirect(permit)
-        return render(request, "web/permit_form.html", {"form": form, "permit": permit},
-                      status=400 if form.errors else 200)
+        return render(
+            request, "web/permit_form.html", {"form": form, "permit": permit}, status=400 if form.errors else 200
+        )
 
 
 @login_required
@@ -109,12 +112,14 @@ def permit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return _render_detail(request, permit, bound={action: form}, status=400)
 
 
-def _render_detail(request: HttpRequest, permit: Permit, *, bound: dict | None = None,
-                   status: int = 200) -> HttpResponse:
+def _render_detail(
+    request: HttpRequest, permit: Permit, *, bound: dict | None = None, status: int = 200
+) -> HttpResponse:
     available = available_actions(actor_for(request.user, permit), permit)
     keys = offered(available)
-    forms = {key: (bound or {}).get(key) or make_form(key, permit, request.user)
-             for key in keys if key != "isolation_update"}
+    forms = {
+        key: (bound or {}).get(key) or make_form(key, permit, request.user) for key in keys if key != "isolation_update"
+    }
     context = {
         "permit": permit,
         "can_edit": "edit" in available,

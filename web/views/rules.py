@@ -1,4 +1,5 @@
 """Escalation rules page, for Grade A admins (the Django admin offers the same)."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -51,13 +52,23 @@ def _saved(request: HttpRequest, form: EscalationRuleForm) -> bool:
 
 
 def _render(request: HttpRequest, *, new_form=None, bound=None, status=200) -> HttpResponse:
-    rules = EscalationRule.objects.select_related("permit_type").order_by("permit_type__name", "step_name", "-is_active")
+    rules = EscalationRule.objects.select_related("permit_type").order_by(
+        "permit_type__name", "step_name", "-is_active"
+    )
     forms = [
-        bound if bound is not None and bound.instance.pk == rule.pk
+        bound
+        if bound is not None and bound.instance.pk == rule.pk
         else EscalationRuleForm(instance=rule, prefix=f"rule{rule.pk}")
         for rule in rules
     ]
     roles = MembershipRole.objects.values_list("name", flat=True).distinct().order_by("name")
-    return render(request, "web/escalation_rules.html", {
-        "forms": forms, "new_form": new_form or NewEscalationRuleForm(), "roles": list(roles),
-    }, status=status)
+    return render(
+        request,
+        "web/escalation_rules.html",
+        {
+            "forms": forms,
+            "new_form": new_form or NewEscalationRuleForm(),
+            "roles": list(roles),
+        },
+        status=status,
+    )

@@ -4,6 +4,7 @@ Runs the overdue check (or every job with --all) once, printing each job's count
 non-zero if a job failed, so cron notices. With --loop it runs them again every SECONDS until
 SIGTERM or SIGINT (deployments without Celery, and `make run`).
 """
+
 import signal
 import threading
 import time
@@ -21,8 +22,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--all", action="store_true", help="Run every job: " + ", ".join(JOBS) + ".")
-        parser.add_argument("--loop", type=float, metavar="SECONDS",
-                            help="Keep running, starting a round every SECONDS, until SIGTERM/SIGINT.")
+        parser.add_argument(
+            "--loop",
+            type=float,
+            metavar="SECONDS",
+            help="Keep running, starting a round every SECONDS, until SIGTERM/SIGINT.",
+        )
 
     def handle(self, *args, **options):
         names = list(JOBS) if options["all"] else [DEFAULT_JOB]
@@ -35,8 +40,7 @@ class Command(BaseCommand):
     def loop(self, names: list[str], interval: float) -> None:
         """Run rounds until a signal; a round in progress finishes first (its jobs commit per batch)."""
         stop = threading.Event()
-        previous = {signum: signal.signal(signum, lambda *_: stop.set())
-                    for signum in (signal.SIGTERM, signal.SIGINT)}
+        previous = {signum: signal.signal(signum, lambda *_: stop.set()) for signum in (signal.SIGTERM, signal.SIGINT)}
         self.stdout.write(f"Running {', '.join(names)} every {interval:g} s; SIGTERM or Ctrl-C stops.")
         try:
             while not stop.is_set():

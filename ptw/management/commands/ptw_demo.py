@@ -1,4 +1,5 @@
 """`manage.py ptw_demo`: load the demo project, users and permits (idempotent)."""
+
 from django.core.management.base import BaseCommand
 
 from ptw.demo import DEMO_PASSWORD, PROJECT_CODE, seed_demo
@@ -10,8 +11,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = seed_demo()
         created = ", ".join(f"{what}: {count}" for what, count in result.created.items())
-        self.stdout.write(f"Demo project {PROJECT_CODE}: "
-                          + (f"created {created}." if created else "already loaded, nothing changed."))
+        self.stdout.write(
+            f"Demo project {PROJECT_CODE}: "
+            + (f"created {created}." if created else "already loaded, nothing changed.")
+        )
         self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}):")
         for user in result.users:
             roles = f", roles: {', '.join(user.roles)}" if user.roles else ""
