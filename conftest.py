@@ -1,6 +1,7 @@
 """Shared fixtures: one project with named users for each part a person plays."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from accounts.models import CompanyType, Grade
@@ -24,6 +25,12 @@ def pytest_collection_modifyitems(config, items):
 def _fast_password_hasher(settings):
     """Hashing passwords at production strength would dominate the suite's time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limit_counts_from_other_tests():
+    """Log-in rate limits count in the cache (a per-process memory cache in the suite)."""
+    cache.clear()
 
 
 @pytest.fixture

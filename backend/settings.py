@@ -1,17 +1,38 @@
 """Settings, read from environment variables with defaults that run locally (SQLite, no services)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
-# Only a debug build may fall back to a throwaway key; production must set SECRET_KEY.
-SECRET_KEY = env("SECRET_KEY", default="dev-insecure-key-change-me" if DEBUG else environ.Env.NOTSET)
+# Off unless asked for: `make run` serves with DEBUG off too (see the HTTPS section below).
+DEBUG = env.bool("DEBUG", default=False)
+
+
+def _secret_key() -> str:
+    """SECRET_KEY, else the contents of SECRET_KEY_FILE (`make run` generates one in var/).
+
+    Only a debug build may fall back to a throwaway key; anything else refuses to start without one.
+    """
+    key = env("SECRET_KEY", default="")
+    key_file = env("SECRET_KEY_FILE", default="")
+    if not key and key_file:
+        key = (BASE_DIR / key_file).read_text().strip()
+    if key:
+        return key
+    if DEBUG:
+        return "dev-insecure-key-change-me"
+    raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE, a file holding it): DEBUG is off.")
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -24,8 +45,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
+    "csp",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "notifications",
     "ptw",
@@ -34,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -41,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a locked-out login (django-axes) into the lockout page; last, as axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "backend.urls"
@@ -71,8 +98,19 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out username and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=12)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/dashboard/ptw/"
@@ -86,26 +124,45 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Without collectstatic (tests, a first `runserver`), serve straight from the apps' static dirs.
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 
 REST_FRAMEWORK = {
     # Token first: an anonymous API call gets 401 with "WWW-Authenticate: Token", not a bare 403.
+    # Expiring, revocable tokens stored hashed (django-rest-knox), still sent as `Authorization: Token <token>`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "ptw.api.exceptions.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # JSON bodies nested too deep are a 400, not a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "backend.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # JSON only: the browsable API's pages carry inline styles the Content-Security-Policy refuses;
+    # /api/docs/ is the browsable documentation.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "backend.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
+    # The client address for rate limits and lockouts: REMOTE_ADDR, or with N trusted reverse proxies
+    # in front, the N-th address from the right of X-Forwarded-For (never a client-chosen one).
+    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
 }
+# `limit` (and the inbox's `page_size`) above this is reduced to it.
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=200)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Permit-to-Work API",
     "DESCRIPTION": "Permits, the verify/approve workflow, isolation, closeout, notifications and escalations.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI served from this site (drf-spectacular-sidecar), as the Content-Security-Policy requires.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Notifications and escalations (specification: Configuration) ---
@@ -139,3 +196,93 @@ LOGGING = {
 # --- Web pages (web app): the header's project and bell, project time zones ---
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("web.context_processors.header")
 MIDDLEWARE.append("web.middleware.project_timezone")
+
+# --- HTTPS, cookies and security headers -------------------------------------------------------
+# Production defaults. Plain-http local runs relax only what http cannot do: `make run` and the
+# tests set SECURE_SSL_REDIRECT, SESSION_COOKIE_SECURE and CSRF_COOKIE_SECURE to False.
+
+
+def _proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """'HTTP_X_FORWARDED_PROTO,https' → the header and value a trusted proxy sets on https requests."""
+    if not value:
+        return None
+    parts = [part.strip() for part in value.split(",")]
+    if len(parts) != 2 or not all(parts):
+        raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must be 'HEADER,value', e.g. HTTP_X_FORWARDED_PROTO,https.")
+    return parts[0], parts[1]
+
+
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_REDIRECT_EXEMPT = env.list("SECURE_REDIRECT_EXEMPT", default=[])
+# Only behind a proxy that always sets (or strips) this header: else a client could claim https.
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(env("SECURE_PROXY_SSL_HEADER", default=""))
+USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_CONTENT_TYPE_NOSNIFF = env.bool("SECURE_CONTENT_TYPE_NOSNIFF", default=True)
+SECURE_REFERRER_POLICY = env("SECURE_REFERRER_POLICY", default="same-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = env("SECURE_CROSS_ORIGIN_OPENER_POLICY", default="same-origin")
+X_FRAME_OPTIONS = env("X_FRAME_OPTIONS", default="DENY")
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
+SESSION_COOKIE_HTTPONLY = env.bool("SESSION_COOKIE_HTTPONLY", default=True)
+SESSION_COOKIE_SAMESITE = env("SESSION_COOKIE_SAMESITE", default="Lax")
+# A shift, not Django's two weeks: site terminals are shared.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
+CSRF_COOKIE_HTTPONLY = env.bool("CSRF_COOKIE_HTTPONLY", default=False)
+CSRF_COOKIE_SAMESITE = env("CSRF_COOKIE_SAMESITE", default="Lax")
+
+# Content-Security-Policy (django-csp): scripts and styles only from this site's files. No page
+# has an inline script, event-handler attribute or style attribute.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Browsers report violations to CSP_REPORT_URI when it is set (a lowercase name: django-csp reads
+# upper-case CSP_* settings as its old format).
+if csp_report_uri := env("CSP_REPORT_URI", default=""):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [csp_report_uri]
+
+# Rate limits count in this cache: set CACHE_URL=redis://… when several web processes serve, so they
+# count together (the lockout below lives in the database and is always shared).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# --- Login protection: a rate limit per address and a lockout per username and address ---------
+# Every POST to the token endpoint or a login form counts against LOGIN_RATE per client address.
+LOGIN_RATE = env("LOGIN_RATE", default="30/minute")
+# The password-change endpoint checks the old password: the same kind of guessing, per user.
+PASSWORD_CHANGE_RATE = env("PASSWORD_CHANGE_RATE", default="10/hour")
+# django-axes: LOGIN_FAILURE_LIMIT wrong passwords for one username from one address lock that pair
+# out (even with the right password) for LOGIN_LOCKOUT_MINUTES after the last failure. Keyed by the
+# pair so that nobody can lock a colleague out from elsewhere; the rate limit bounds spraying.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout do not extend it: the Retry-After the user was given stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Successful logins are not logged by axes (last_login records them); failures are.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_CLIENT_IP_CALLABLE = "accounts.throttles.client_address"
+AXES_LOCKOUT_CALLABLE = "web.views.account.locked_out"
+
+# --- API tokens (django-rest-knox) ----------------------------------------------------------------
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env.float("API_TOKEN_TTL_HOURS", default=12)),
+    "AUTO_REFRESH": False,
+}
+# Logging in once more than this revokes the oldest of the user's tokens.
+API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=20)
+# django-axes: its warnings (failed log-ins, lockouts) are kept; its per-login chatter is not.
+LOGGING["loggers"] = {"axes": {"level": "WARNING"}}

@@ -4,9 +4,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from backend.pagination import CursorPagination
 
 from .. import selectors, services
 from ..models import Notification
@@ -29,7 +30,6 @@ class InboxPagination(CursorPagination):
 
     ordering = ("-created_at", "-id")
     page_size = 20
-    page_size_query_param = "page_size"
     max_page_size = 100
 
 

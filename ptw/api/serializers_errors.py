@@ -23,10 +23,6 @@ class ConflictSerializer(serializers.Serializer):
     )
 
 
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
-
-
 FIELD_ERRORS = OpenApiResponse(
     response={
         "type": "object",

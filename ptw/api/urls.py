@@ -26,7 +26,6 @@ ISOLATION_ACTIONS = {
 
 app_name = "ptw-api"
 urlpatterns = [
-    path("auth/token/", views.TokenView.as_view(), name="token"),
     path("ptw/permit-types/", views.PermitTypeListView.as_view(), name="permit-types"),
     path("ptw/projects/", views.MyProjectListView.as_view(), name="projects"),
     path("ptw/workflow/my-tasks/", views.MyTaskListView.as_view(), name="my-tasks"),

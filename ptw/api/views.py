@@ -1,9 +1,7 @@
-"""Log-in token, and the lists a user needs before touching a permit: types, projects, tasks, isolation points."""
+"""The lists a user needs before touching a permit: types, projects, tasks, isolation points."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 
 from accounts.models import Membership
 from accounts.selectors import projects_of
@@ -16,23 +14,9 @@ from .serializers import (
     MyTaskSerializer,
     PermitTypeSerializer,
 )
-from .serializers_errors import FIELD_ERRORS, READ_ERRORS, TokenSerializer
+from .serializers_errors import FIELD_ERRORS, READ_ERRORS
 from .serializers_input import ProjectFilterSerializer
 from .views_base import parse
-
-
-class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token (header `Authorization: Token <token>`)."""
-
-    @extend_schema(
-        operation_id="auth_token_create",
-        request=AuthTokenSerializer,
-        responses={200: TokenSerializer, 400: FIELD_ERRORS},
-        auth=[],
-        tags=["auth"],
-    )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
 
 
 @extend_schema(tags=["ptw"], responses={200: PermitTypeSerializer(many=True), **READ_ERRORS})

@@ -3,14 +3,15 @@
 from decimal import Decimal
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.admin.utils import quote
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from accounts.models import User
+from accounts.tokens import issue_token
 from ptw.models import (
     EscalationRecord,
     EscalationRule,
@@ -51,7 +52,10 @@ def demo(loaded_demo, django_db_blocker):
             job="check_overdue_workflow_tasks", started_at=now, finished_at=now, ok=True, counts={"overdue": 1}
         )
         Group.objects.create(name="Site staff")
-        Token.objects.create(user=admin_user)
+        issue_token(user=admin_user)
+        AccessAttempt.objects.create(
+            username="admin", ip_address="203.0.113.9", user_agent="curl", failures_since_start=2, attempt_time=now
+        )
     return admin_user
 
 
