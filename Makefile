@@ -5,8 +5,16 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 JOBS_INTERVAL ?= 60
+# The local secret key, generated once (git-ignored); settings read it when SECRET_KEY is unset.
+SECRET_KEY_FILE := var/secret_key
 
 .PHONY: run test install migrate demo jobs clean
+
+# `make run` serves with DEBUG off, as production does, over plain http on localhost: only what http
+# cannot do is relaxed (no redirect to https, cookies not marked Secure). Your environment wins.
+run demo migrate: export SECURE_SSL_REDIRECT ?= False
+run demo migrate: export SESSION_COOKIE_SECURE ?= False
+run demo migrate: export CSRF_COOKIE_SECURE ?= False
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +24,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
-install: $(VENV)/.installed
+$(SECRET_KEY_FILE):
+	@mkdir -p $(dir $@)
+	@umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	@echo "Generated a local secret key in $@"
+
+install: $(VENV)/.installed $(SECRET_KEY_FILE)
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

@@ -1,4 +1,5 @@
-"""Settings, read from environment variables with defaults that run locally (SQLite, no services)."""
+"""Settings from environment variables. The defaults are production's (DEBUG off, https only, secure cookies);
+`make run` and the test suite relax only what plain http on localhost needs. SQLite and no services by default."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -10,26 +11,28 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Real environment variables win over the file (ENV_FILE: another file than .env).
+environ.Env.read_env(env("ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False)
 
 # Off unless asked for: `make run` serves with DEBUG off too (see the HTTPS section below).
 DEBUG = env.bool("DEBUG", default=False)
 
 
 def _secret_key() -> str:
-    """SECRET_KEY, else the contents of SECRET_KEY_FILE (`make run` generates one in var/).
-
-    Only a debug build may fall back to a throwaway key; anything else refuses to start without one.
+    """SECRET_KEY, else the contents of SECRET_KEY_FILE (default var/secret_key, which `make install`
+    generates for local runs; git-ignored). Only a debug build may fall back to a throwaway key.
     """
     key = env("SECRET_KEY", default="")
-    key_file = env("SECRET_KEY_FILE", default="")
-    if not key and key_file:
-        key = (BASE_DIR / key_file).read_text().strip()
+    key_file = BASE_DIR / env("SECRET_KEY_FILE", default="var/secret_key")
+    if not key and key_file.is_file():
+        key = key_file.read_text().strip()
     if key:
         return key
     if DEBUG:
         return "dev-insecure-key-change-me"
-    raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE, a file holding it): DEBUG is off.")
+    raise ImproperlyConfigured(
+        f"Set SECRET_KEY, or SECRET_KEY_FILE to a file holding it ({key_file} does not exist): DEBUG is off."
+    )
 
 
 SECRET_KEY = _secret_key()

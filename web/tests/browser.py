@@ -5,7 +5,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
 
 from web import live
 
@@ -18,13 +18,38 @@ SCREENSHOTS = Path(settings.BASE_DIR) / (
 )
 PASSWORD = "pass12345"  # the factories' password
 LIVE = 2000  # ms: a notification must reach an open page within 2 s
+# Console errors and Content-Security-Policy violations of every watched browser context, in order.
+CONSOLE_ERRORS: list[str] = []
+# Chromium reports a violation on the console; this makes sure each one is said, with where it was.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => console.error(
+  `CSP violation: ${event.violatedDirective} refused ${event.blockedURI || "inline code"}` +
+  ` in ${event.sourceFile || document.location.href}:${event.lineNumber}`));
+"""
+
+
+def watch_console(context: BrowserContext) -> BrowserContext:
+    """Record the context's console errors (CSP violations among them) in CONSOLE_ERRORS."""
+
+    def record(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            CONSOLE_ERRORS.append(f"{message.text} [{message.location.get('url', '')}]")
+
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    context.on("console", record)
+    context.on("weberror", lambda error: CONSOLE_ERRORS.append(f"uncaught: {error.error}"))
+    return context
+
+
+def csp_violations() -> list[str]:
+    return [error for error in CONSOLE_ERRORS if "Content Security Policy" in error or "CSP violation" in error]
 
 
 def log_in(
     browser: Browser, base_url: str, username: str, *, path: str = "/dashboard/ptw/", viewport: dict | None = None
 ) -> Page:
     """A new browser context (its own cookies) logged in through the login page, at `path`."""
-    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 860}, base_url=base_url)
+    context = watch_console(browser.new_context(viewport=viewport or {"width": 1280, "height": 860}, base_url=base_url))
     page = context.new_page()
     page.goto(f"/accounts/login/?next={path}")
     page.get_by_label("Username").fill(username)

@@ -13,7 +13,9 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.utils import timezone
+from playwright.sync_api import sync_playwright
 
 from accounts.models import CompanyType, Grade
 from ptw.permits import create_permit
@@ -27,11 +29,37 @@ from ptw.workflow import (
     verify_permit,
 )
 
+from .browser import CHROMIUM, CHROMIUM_ARGS, CONSOLE_ERRORS, csp_violations, wait_for_streams_to_end
+
 _default_db = settings.DATABASES["default"]
 if _default_db["ENGINE"].endswith("sqlite3"):
     _test = _default_db.setdefault("TEST", {})
     if not _test.get("NAME") or ":memory:" in str(_test["NAME"]):
         _test["NAME"] = os.path.join(tempfile.gettempdir(), f"ptw_web_tests_{os.getpid()}.sqlite3")
+
+
+@pytest.fixture
+def browser(transactional_db, live_server):
+    # Set up after the test database (Playwright's sync API changes this thread's context,
+    # where Django keeps its connections) and closed before it is emptied. Its event loop
+    # in this thread makes the ORM calls between browser steps look async; they are not.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            yield chromium
+            chromium.close()
+            connections.close_all()  # the connection the test body opened in Playwright's context
+    wait_for_streams_to_end()
+
+
+@pytest.fixture(autouse=True)
+def _no_content_security_policy_violation(request):
+    """Every browser test fails if a page it opened broke the Content-Security-Policy."""
+    CONSOLE_ERRORS.clear()
+    yield
+    if "browser" in request.keywords:
+        assert csp_violations() == []
 
 
 @pytest.fixture

@@ -13,32 +13,17 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from notifications.models import Notification
 from ptw.models import WorkflowStep
 from ptw.workflow import initiate_workflow
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, LIVE, log_in, screenshot, wait_for_streams_to_end
+from .browser import LIVE, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(transactional_db, live_server):
-    # Set up after the test database (Playwright's sync API changes this thread's context,
-    # where Django keeps its connections) and closed before it is emptied. Its event loop
-    # in this thread makes the ORM calls between browser steps look async; they are not.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            yield chromium
-            chromium.close()
-            connections.close_all()  # the connection the test body opened in Playwright's context
-    wait_for_streams_to_end()
 
 
 def test_the_verifier_and_then_the_approver_see_their_task_arrive_live(
