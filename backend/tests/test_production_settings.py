@@ -3,6 +3,7 @@ the suite's relaxations), as a server would start."""
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -141,3 +142,21 @@ def test_a_malformed_proxy_ssl_header_is_refused_at_start(run):
     result = run(["manage.py", "check"], {"SECRET_KEY": "k", "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto"})
 
     assert result.returncode != 0 and "SECURE_PROXY_SSL_HEADER must be 'HEADER,value'" in result.stderr
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    base = settings.BASE_DIR
+    read = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', (base / "backend/settings.py").read_text()))
+    listed = set(re.findall(r"^#? ?([A-Z][A-Z_]+)=", (base / ".env.example").read_text(), flags=re.MULTILINE))
+
+    assert read - listed == set()
+    assert listed - read == set()
+
+
+def test_env_example_as_a_env_file_gives_the_production_defaults(settings_under):
+    example = str(settings.BASE_DIR / ".env.example")
+
+    read = settings_under({"ENV_FILE": example, "SECRET_KEY": "k"})
+
+    assert read["DEBUG"] is False and read["SECURE_SSL_REDIRECT"] is True and read["SESSION_COOKIE_SECURE"] is True
+    assert read["SECURE_PROXY_SSL_HEADER"] is None and read["SECURE_REDIRECT_EXEMPT"] == []
