@@ -84,3 +84,14 @@ def test_the_api_answers_json_only(client: Client, creator):
     response = client.get("/api/v1/ptw/permits/", HTTP_ACCEPT="text/html")
 
     assert response.status_code == 406 or response["Content-Type"] == "application/json"
+
+
+def test_a_form_without_its_csrf_token_gets_a_page_in_the_sites_style_with_no_inline_style(creator):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/accounts/login/", {"username": "creator", "password": "pass12345"})
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "This form has expired" in html and "nothing was changed" in html
+    assert "<style" not in html and "style=" not in html
