@@ -32,6 +32,7 @@ def test_a_user_exchanges_username_and_password_for_an_expiring_token_that_opens
     expiry = AuthToken.objects.get(user=creator).expiry
     assert before + timedelta(hours=12) <= expiry <= timezone.now() + timedelta(hours=12)
     assert token_client(response.data["token"]).get(f"{API}/projects/").status_code == 200
+    assert "sessionid" not in response.cookies  # an API log-in opens no web session
     creator.refresh_from_db()
     assert creator.last_login >= before
 
