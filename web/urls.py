@@ -1,19 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.generic import RedirectView
 
-from .views import notifications, permits, rules
+from .views import board, notifications, permits, rules
 
 app_name = "web"
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/dashboard/ptw/"), name="home"),
+    path("", board.home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dashboard/board/", board.board, name="board"),
     path("dashboard/ptw/", permits.permit_list, name="permits"),
     path("dashboard/ptw/new/", permits.permit_create, name="permit-new"),
     # Notifications link to /dashboard/ptw/view/{id} (no trailing slash); accept both.
