@@ -21,6 +21,10 @@ class Window:
     tz: zoneinfo.ZoneInfo
 
     @property
+    def first_day(self) -> date:
+        return self.days[0]
+
+    @property
     def today(self) -> date:
         return self.days[-1]
 
