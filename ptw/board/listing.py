@@ -106,7 +106,12 @@ class PermitPage:
     size: int
     total: int | None
     has_next: bool
+    cap: int = COUNT_CAP
     markers: dict[int, "RowMarkers"] = field(default_factory=dict)
+
+    @property
+    def cap_text(self) -> str:
+        return f"{self.cap:,}"
 
     @property
     def has_previous(self) -> bool:
@@ -151,7 +156,7 @@ def permit_page(permits: QuerySet[Permit], *, number: int, now: datetime, limits
         number = min(number, max(1, -(-total // size)))
     offset = (number - 1) * size
     rows = list(permits[offset : offset + size + 1])
-    page = PermitPage(rows=rows[:size], number=number, size=size, total=total, has_next=len(rows) > size)
+    page = PermitPage(rows=rows[:size], number=number, size=size, total=total, has_next=len(rows) > size, cap=COUNT_CAP)
     page.markers = row_markers(page.rows, now=now, limits=limits)
     return page
 
