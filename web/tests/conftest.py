@@ -135,3 +135,25 @@ def offered_actions(response) -> set[str]:
     html = response.content.decode()
     found = set(re.findall(r'id="action-([a-z_]+)"', html))
     return found | ({"edit"} if 'id="edit-link"' in html else set())
+
+
+@pytest.fixture
+def browser(transactional_db, live_server):
+    """Headless Chromium (Debian's), set up after the test database and closed before it is emptied.
+
+    Playwright's sync API runs an event loop in this thread, which makes the ORM calls between
+    browser steps look async; they are not.
+    """
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    from .browser import CHROMIUM, CHROMIUM_ARGS, wait_for_streams_to_end
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            yield chromium
+            chromium.close()
+            connections.close_all()
+    wait_for_streams_to_end()
