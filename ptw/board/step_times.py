@@ -9,6 +9,7 @@ from accounts.models import Project
 from ptw.models import StepId, StepStatus, WorkflowStep
 
 from .limits import StepLimits
+from .project_steps import project_step_rows
 from .window import Window
 
 DECIDED = (StepStatus.APPROVED, StepStatus.REJECTED)
@@ -48,26 +49,13 @@ def step_times(project: Project, *, window: Window, limits: StepLimits) -> list[
     """Per (permit type, step) with at least one decision (approved or rejected) in the window.
 
     A step's time runs from `pending_since` (when it became its assignee's task) to its decision,
-    as overdue does. One query over the window's decided steps (index workflowstep_completed);
+    as overdue does. Two queries over the window's decided steps (see project_steps);
     the limit is the rule in force now.
     """
-    rows = (
-        WorkflowStep.objects.filter(
-            instance__permit__project=project,
-            status__in=DECIDED,
-            completed_at__gte=window.start,
-            completed_at__lte=window.end,
-            pending_since__isnull=False,
-        )
-        .values_list(
-            "instance__permit__permit_type_id",
-            "instance__permit__permit_type__name",
-            "step_id",
-            "pending_since",
-            "completed_at",
-        )
-        .order_by()
+    decided = WorkflowStep.objects.filter(
+        status__in=DECIDED, completed_at__gte=window.start, completed_at__lte=window.end, pending_since__isnull=False
     )
+    rows = project_step_rows(project, decided, ("step_id", "pending_since", "completed_at"))
     hours: dict[tuple[int, str, str], list[float]] = defaultdict(list)
     for type_id, type_name, step_id, since, decided in rows:
         hours[(type_id, type_name, step_id)].append(max((decided - since).total_seconds(), 0) / 3600)

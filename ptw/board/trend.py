@@ -9,6 +9,7 @@ from accounts.models import Project
 from ptw.models import EscalationRecord, StepStatus, WorkflowStep
 
 from .limits import StepLimits, escalation_level_numbers
+from .project_steps import project_step_rows
 from .window import Window
 
 
@@ -44,14 +45,12 @@ def daily_trend(project: Project, *, window: Window, limits: StepLimits) -> list
 
 def _overdue_per_day(project: Project, *, window: Window, limits: StepLimits) -> dict[date, int]:
     """{local day: steps overdue during it}, from the steps pending now or ended in the window."""
-    steps = (
-        WorkflowStep.objects.filter(instance__permit__project=project, pending_since__isnull=False)
-        .filter(Q(status=StepStatus.PENDING) | Q(completed_at__gte=window.start))
-        .values_list("instance__permit__permit_type_id", "step_id", "pending_since", "completed_at", "status")
-        .order_by()
+    recent = WorkflowStep.objects.filter(pending_since__isnull=False).filter(
+        Q(status=StepStatus.PENDING) | Q(completed_at__gte=window.start)
     )
+    steps = project_step_rows(project, recent, ("step_id", "pending_since", "completed_at", "status"))
     counts: dict[date, int] = {}
-    for type_id, step_id, since, ended, status in steps:
+    for type_id, _type_name, step_id, since, ended, status in steps:
         overdue_from = since + limits.delta(type_id, step_id)
         until = window.end if status == StepStatus.PENDING or ended is None else ended
         if overdue_from >= until:
