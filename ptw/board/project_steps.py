@@ -17,10 +17,12 @@ def project_step_rows(project: Project, steps: QuerySet[WorkflowStep], fields: t
     rows = list(steps.values_list("instance_id", *fields).order_by())
     if not rows:
         return []
+    # By key only: filtering on the project here would make the planner read all its permits.
     permit_types = {
         pk: (type_id, type_name)
-        for pk, type_id, type_name in WorkflowInstance.objects.filter(
-            pk__in={row[0] for row in rows}, permit__project=project
-        ).values_list("pk", "permit__permit_type_id", "permit__permit_type__name")
+        for pk, project_id, type_id, type_name in WorkflowInstance.objects.filter(
+            pk__in={row[0] for row in rows}
+        ).values_list("pk", "permit__project_id", "permit__permit_type_id", "permit__permit_type__name")
+        if project_id == project.pk
     }
     return [(*permit_types[row[0]], *row[1:]) for row in rows if row[0] in permit_types]
