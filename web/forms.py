@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import Project, User
 from accounts.selectors import eligible_reviewers, projects_of
 from ptw.errors import InvalidInput
-from ptw.models import EscalationRule, IsolationPoint, Permit, PermitIsolationPoint, PermitStatus, PermitType
+from ptw.models import EscalationRule, IsolationPoint, Permit, PermitIsolationPoint, PermitType
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -26,13 +26,6 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
     def __init__(self):
         super().__init__(format=DATETIME_LOCAL)
-
-
-class PermitFilterForm(forms.Form):
-    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *PermitStatus.choices])
-    permit_type = forms.ModelChoiceField(
-        required=False, queryset=PermitType.objects.filter(is_active=True), empty_label="Any type"
-    )
 
 
 class PermitForm(forms.Form):

@@ -4,15 +4,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.db.models import Max, Q
 from django.utils import timezone
 
-from accounts.models import Grade, Membership, Project, User
+from accounts.models import ADMIN_GRADES, Grade, Membership, Project, User
 from accounts.selectors import projects_of
 from notifications.models import Notification
 from ptw.escalation_schedule import time_limit_hours
 from ptw.models import Permit, StepStatus, WorkflowStep
-from ptw.selectors import permits_visible_to
 
 # --- Projects -------------------------------------------------------------------------------
 
@@ -20,6 +19,12 @@ from ptw.selectors import permits_visible_to
 def primary_project(user: User) -> Project | None:
     """The project shown in the header and whose time zone pages use (first by name)."""
     return projects_of(user).order_by("name", "id").first()
+
+
+def starts_on_board(user: User) -> bool:
+    """Grade A/B admins and holders of a role in any of their projects land on the board."""
+    memberships = Membership.objects.filter(user=user, is_active=True)
+    return memberships.filter(Q(grade__in=ADMIN_GRADES) | Q(roles__isnull=False)).exists()
 
 
 def is_rules_admin(user: User) -> bool:
@@ -41,17 +46,6 @@ def notifications_after(user_id: int, after_id: int, *, limit: int = 50) -> list
 
 
 # --- Permits --------------------------------------------------------------------------------
-
-
-def permit_list(user: User, *, status: str = "", permit_type_id: int | None = None) -> QuerySet[Permit]:
-    """Visible permits, those with a workflow step waiting for this user first, newest next."""
-    my_step = WorkflowStep.objects.filter(instance__permit=OuterRef("pk"), assignee=user, status=StepStatus.PENDING)
-    queryset = permits_visible_to(user).annotate(is_my_task=Exists(my_step))
-    if status:
-        queryset = queryset.filter(status=status)
-    if permit_type_id:
-        queryset = queryset.filter(permit_type_id=permit_type_id)
-    return queryset.order_by("-is_my_task", "-created_at", "-id")
 
 
 @dataclass(frozen=True)

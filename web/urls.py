@@ -1,16 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.generic import RedirectView
 
-from .views import account, notifications, permits, rules
+from .views import account, board, notifications, permits, rules
 
 app_name = "web"
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/dashboard/ptw/"), name="home"),
+    path("", board.home, name="home"),
     path("accounts/login/", account.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", account.PasswordChangeView.as_view(), name="password-change"),
+    path("dashboard/board/", board.board, name="board"),
     path("dashboard/ptw/", permits.permit_list, name="permits"),
     path("dashboard/ptw/new/", permits.permit_create, name="permit-new"),
     # Notifications link to /dashboard/ptw/view/{id} (no trailing slash); accept both.

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_isolation, views_permits, views_workflow
+from . import views, views_board, views_isolation, views_permits, views_workflow
 
 WORKFLOW_ACTIONS = {
     "initiate": views_workflow.initiate_workflow,
@@ -30,6 +30,11 @@ urlpatterns = [
     path("ptw/projects/", views.MyProjectListView.as_view(), name="projects"),
     path("ptw/workflow/my-tasks/", views.MyTaskListView.as_view(), name="my-tasks"),
     path("ptw/isolation-points/", views.IsolationPointListView.as_view(), name="isolation-points"),
+    path("ptw/board/counts/", views_board.BoardCountsView.as_view(), name="board-counts"),
+    path("ptw/board/active-permits/", views_board.BoardActivePermitsView.as_view(), name="board-active-permits"),
+    path("ptw/board/blocking/", views_board.BoardBlockingView.as_view(), name="board-blocking"),
+    path("ptw/board/step-times/", views_board.BoardStepTimesView.as_view(), name="board-step-times"),
+    path("ptw/board/trend/", views_board.BoardTrendView.as_view(), name="board-trend"),
     path("ptw/permits/", views_permits.PermitListView.as_view(), name="permits"),
     path("ptw/permits/<int:pk>/", views_permits.PermitDetailView.as_view(), name="permit"),
     path(

@@ -76,7 +76,11 @@ class EscalationRecord(models.Model):
             # Once per step, level and local day, however many sweeps run at once.
             models.UniqueConstraint(fields=["step", "level", "local_date"], name="escalationrecord_once_per_day"),
         ]
-        indexes = [models.Index(fields=["permit", "reached_at"], name="escalationrecord_timeline")]
+        indexes = [
+            models.Index(fields=["permit", "reached_at"], name="escalationrecord_timeline"),
+            # Board: "steps escalated on local day D" (today's count, the 30-day trend).
+            models.Index(fields=["local_date", "level"], name="escalationrecord_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_type} level {self.level} for step {self.step_id} at {self.reached_at}"

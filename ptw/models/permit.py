@@ -95,6 +95,13 @@ class Permit(models.Model):
         indexes = [
             # Permit list: "permits of my projects with status X", newest first.
             models.Index(fields=["project", "status", "-created_at"], name="permit_project_status"),
+            # Permit list of one project, sorted by a column (newest first by default), LIMIT one page:
+            # each walks its index in order and stops at the page, whatever the project's size.
+            models.Index(fields=["project", "-created_at", "-id"], name="permit_project_created"),
+            models.Index(fields=["project", "planned_end_time", "id"], name="permit_project_end"),
+            models.Index(fields=["project", "planned_start_time", "id"], name="permit_project_start"),
+            models.Index(fields=["project", "permit_number"], name="permit_project_number"),
+            models.Index(fields=["project", "title", "id"], name="permit_project_title"),
             # Expiry and closeout sweeps: "live permits whose end time is before T".
             models.Index(fields=["status", "planned_end_time"], name="permit_status_end"),
         ]

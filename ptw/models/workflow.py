@@ -74,6 +74,18 @@ class WorkflowStep(models.Model):
                 name="workflowstep_due",
                 condition=Q(status="pending", next_check_at__isnull=False),
             ),
+            # Board: "pending steps of project P, oldest first" and "pending steps past their limit".
+            models.Index(
+                fields=["pending_since"],
+                name="workflowstep_pending",
+                condition=Q(status="pending"),
+            ),
+            # Board charts: "steps decided (or ended) since the window's start".
+            models.Index(
+                fields=["completed_at"],
+                name="workflowstep_completed",
+                condition=Q(completed_at__isnull=False),
+            ),
             # My tasks: "pending steps assigned to me".
             models.Index(
                 fields=["assignee"],

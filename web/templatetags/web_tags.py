@@ -1,8 +1,43 @@
 from datetime import timedelta
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from ptw.board.listing import SORTS
+from ptw.states import PermitStatus
+
+from ..status_icons import STATUS_ICONS
 
 register = template.Library()
+
+
+@register.simple_tag
+def status_badge(status: str, element_id: str = "") -> str:
+    """The status's colour, icon and label (the label is the accessible text; the icon is decoration)."""
+    icon = mark_safe(STATUS_ICONS.get(status, ""))  # noqa: S308 -- constant markup of this module
+    label = PermitStatus(status).label if status in PermitStatus.values else status
+    main, bracket, extra = label.partition(" (")  # "Submitted (awaiting verification)": compact rows keep "Submitted"
+    return format_html(
+        '<span class="status status-{}"{}><svg class="status-icon" viewBox="0 0 16 16" width="14" height="14" '
+        'aria-hidden="true" focusable="false">{}</svg>{}{}</span>',
+        status,
+        format_html(' id="{}"', element_id) if element_id else "",
+        icon,
+        main,
+        format_html('<span class="status-extra"> ({}</span>', extra) if bracket else "",
+    )
+
+
+@register.inclusion_tag("web/_sort_header.html", takes_context=True)
+def sort_header(context, key: str) -> dict:
+    """A column header that sorts the list by `key` (again: the other way), keeping the other filters."""
+    current = context.get("sort", "")
+    direction = "ascending" if current == key else "descending" if current == f"-{key}" else "none"
+    params = context["request"].GET.copy()
+    params["sort"] = f"-{key}" if current == key else key
+    params.pop("page", None)
+    return {"label": SORTS[key][0], "direction": direction, "query": params.urlencode()}
 
 
 @register.filter
@@ -18,3 +53,38 @@ def duration(value: timedelta | None) -> str:
     if hours:
         return f"{hours} h {minutes:02d} min"
     return f"{minutes} min"
+
+
+@register.filter
+def countdown(value: timedelta | None) -> str:
+    """'2 h 05 min left', '12 min left', 'ended 3 min ago' (an active permit's time to its end)."""
+    if value is None:
+        return ""
+    if value.total_seconds() <= 0:
+        return f"ended {duration(-value)} ago"
+    return f"{duration(value)} left"
+
+
+@register.filter
+def hours(value) -> str:
+    """Hours as '4 h', '1 h 20 min', '45 min' (step times and limits)."""
+    if value is None:
+        return ""
+    text = duration(timedelta(hours=float(value)))
+    return text.removesuffix(" 00 min")
+
+
+@register.filter
+def percent(value: float) -> str:
+    return f"{round(value * 100)} %"
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    return mapping.get(key)
+
+
+@register.filter
+def at_most_two(value: float) -> float:
+    """Caps a share at 2 (twice the limit fills the bar)."""
+    return min(float(value), 2.0)

@@ -2,11 +2,16 @@
 
 import pytest
 
+from accounts.models import CompanyType
+from ptw.tests.factories import member
+
 from .conftest import login
 
 pytestmark = pytest.mark.django_db
 
 PAGES = [
+    "/",
+    "/dashboard/board/",
     "/dashboard/ptw/",
     "/dashboard/ptw/new/",
     "/dashboard/ptw/view/1",
@@ -19,8 +24,11 @@ PAGES = [
 ]
 
 
-def test_home_redirects_to_the_permit_list(client):
-    assert client.get("/").url == "/dashboard/ptw/"
+def test_home_is_the_board_for_admins_and_role_holders_and_the_list_for_others(client, creator, grade_b_admin, project):
+    role_holder = member(project, username="safety", company_type=CompanyType.CLIENT, roles=("safety_officer",))
+    assert login(client, creator).get("/").url == "/dashboard/ptw/"
+    assert login(client, grade_b_admin).get("/").url == "/dashboard/board/"
+    assert login(client, role_holder).get("/").url == "/dashboard/board/"
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -30,11 +38,12 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(client, path):
     assert response.url.startswith("/accounts/login/?next=")
 
 
-def test_logging_in_lands_on_the_permit_list(client, creator):
+def test_logging_in_lands_on_the_home_page(client, creator):
     page = client.get("/accounts/login/")
     assert page.status_code == 200 and b'name="username"' in page.content
     response = client.post("/accounts/login/", {"username": "creator", "password": "pass12345"})
-    assert response.url == "/dashboard/ptw/"
+    assert response.url == "/"
+    assert client.get(response.url).url == "/dashboard/ptw/"
 
 
 def test_a_wrong_password_shows_an_error(client, creator):

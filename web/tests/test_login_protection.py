@@ -43,7 +43,7 @@ def test_the_page_lets_the_user_in_after_the_cool_off(client, creator):
         clock.shift(timedelta(minutes=1, seconds=1))
         response = post_login(client, RIGHT)
 
-    assert response.status_code == 302 and response.url == "/dashboard/ptw/"
+    assert response.status_code == 302 and response.url == "/"  # LOGIN_REDIRECT_URL: the home page
 
 
 def test_the_page_and_the_api_share_the_lockout(client, api_client, creator):

@@ -4,37 +4,45 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ptw.board.limits import step_limits
+from ptw.board.listing import permit_page, permits_matching
+from ptw.board.scope import board_projects
 from ptw.errors import InvalidInput, PTWError
 from ptw.models import Permit, PermitCloseout
 from ptw.permits import EDITABLE_FIELDS, create_permit, update_permit
 from ptw.policy import actor_for, available_actions, require
-from ptw.selectors import permit_get_for_user
+from ptw.selectors import my_pending_steps, permit_get_for_user
 from ptw.timeline import permit_timeline
 
 from .. import selectors
 from ..actions import ACTIONS, BAR_ACTIONS, isolation_rows, make_form, offered
-from ..forms import PermitFilterForm, PermitForm, add_service_errors
-
-PAGE_SIZE = 25
+from ..forms import PermitForm, add_service_errors
+from ..permit_filters import PermitListForm
 
 
 @login_required
 def permit_list(request: HttpRequest) -> HttpResponse:
-    filters = PermitFilterForm(request.GET)
+    filters = PermitListForm(request.GET, projects=board_projects(request.user))
     filters.is_valid()  # an invalid filter is shown with its error and ignored; the valid ones apply
-    criteria = filters.cleaned_data
-    permit_type = criteria.get("permit_type")
-    permits = selectors.permit_list(
-        request.user, status=criteria.get("status", ""), permit_type_id=permit_type.pk if permit_type else None
-    )
-    page = Paginator(permits, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "web/permit_list.html", {"filters": filters, "page": page})
+    query = filters.query()
+    now, limits = timezone.now(), step_limits()
+    permits = permits_matching(request.user, query, now=now, limits=limits)
+    page = permit_page(permits, number=_page_number(request.GET.get("page")), now=now, limits=limits)
+    context = {"filters": filters, "page": page, "sort": query.sort, "my_tasks": my_pending_steps(request.user).count()}
+    with timezone.override(query.projects[0].tzinfo if len(query.projects) == 1 else timezone.get_current_timezone()):
+        return render(request, "web/permit_list.html", context)
+
+
+def _page_number(value: str | None) -> int:
+    try:
+        return min(max(int(value or 1), 1), 100_000)
+    except ValueError:
+        return 1
 
 
 @login_required

@@ -63,6 +63,8 @@
     if (note.id <= lastId) return;
     lastId = note.id;
     addItem(note);
+    // Other scripts (the board) listen for this rather than open a second stream.
+    document.dispatchEvent(new CustomEvent("ptw:notification", { detail: note }));
   }
 
   // --- Dropdown ---
