@@ -53,6 +53,7 @@ SECRET_KEY = "bench-only-not-secret"
 STREAM = "/dashboard/notifications/stream/"
 PAGE = "/dashboard/ptw/"
 ROLE = "ptw"
+WARM_UP = 10  # untimed page loads before each timed series
 UVICORN_OPTIONS = ["--no-access-log", "--log-level", "warning", "--timeout-graceful-shutdown", "2", "--backlog", "4096"]
 
 
@@ -177,14 +178,21 @@ def run_writer() -> None:
     import django
 
     django.setup()
-    from django.db import transaction
+    from django.db import DatabaseError, connection, transaction
 
     from notifications.services import NewNotification, notify_many
 
     for line in sys.stdin:
         user_id, tag = line.split()
-        with transaction.atomic():
-            notify_many([NewNotification(int(user_id), "ptw_bench", f"bench {tag}", "A benchmark notification.", tag)])
+        try:
+            with transaction.atomic():
+                note = NewNotification(int(user_id), "ptw_bench", f"bench {tag}", "A benchmark notification.", tag)
+                notify_many([note])
+        except DatabaseError as error:  # e.g. "too many clients": the commit failed
+            connection.close()
+            reason = str(error).splitlines()[0].rpartition("FATAL:")[2].strip() or type(error).__name__
+            print(tag, "failed", json.dumps(reason), flush=True)
+            continue
         print(tag, repr(time.time()), flush=True)
 
 
@@ -194,6 +202,10 @@ def run_probe(port: int, cookie: str, count: int) -> None:
 
     latencies, errors = [], []
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    for _ in range(WARM_UP):  # untimed: the first loads compile templates and open connections
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            connection.request("GET", PAGE, headers={"Cookie": cookie})
+            connection.getresponse().read()
     for _ in range(count):
         started = time.perf_counter()
         try:
@@ -375,7 +387,7 @@ async def measure(side: Side, n: int, dsn: str, port: int, args, monitor: Monito
 async def deliveries(side: Side, dsn: str, client: Client, sessions, opened: list[int], count: int) -> dict:
     """Commit `count` notifications, each to a random open stream's user; commit → received."""
     if not opened:
-        return {"delivered": 0, "lost": count}
+        return {"delivered": 0, "lost": 0, "commit_failed": {"no stream open": count}}
     user_ids = side.seeded["user_ids"]
     writer = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -386,7 +398,7 @@ async def deliveries(side: Side, dsn: str, client: Client, sessions, opened: lis
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
     )
-    latencies, lost = [], 0
+    latencies, lost, failed = [], 0, {}
     loop = asyncio.get_running_loop()
     try:
         for _ in range(count):
@@ -395,7 +407,13 @@ async def deliveries(side: Side, dsn: str, client: Client, sessions, opened: lis
             waiter = client.waiters[f"bench {tag}"] = loop.create_future()
             writer.stdin.write(f"{user_ids[index]} {tag}\n".encode())
             await writer.stdin.drain()
-            committed_at = float((await writer.stdout.readline()).split()[1])
+            answer = (await writer.stdout.readline()).decode().split(" ", 2)
+            if answer[1] == "failed":
+                client.waiters.pop(f"bench {tag}")
+                reason = json.loads(answer[2])
+                failed[reason] = failed.get(reason, 0) + 1
+                continue
+            committed_at = float(answer[1])
             try:
                 received_at = await asyncio.wait_for(waiter, timeout=30)
                 latencies.append(received_at - committed_at)
@@ -408,6 +426,7 @@ async def deliveries(side: Side, dsn: str, client: Client, sessions, opened: lis
     return {
         "delivered": len(latencies),
         "lost": lost,
+        "commit_failed": failed,
         "delivery_p50_ms": percentile(latencies, 0.5) * 1000,
         "delivery_p99_ms": percentile(latencies, 0.99) * 1000,
     }
@@ -427,6 +446,8 @@ def table(rows: list[dict]) -> str:
         failed = sum(r["failed"].values())
         failed_text = f" ({failed}: {', '.join(f'{k} ×{v}' for k, v in r['failed'].items())})" if failed else ""
         lost = f" ({r['lost']} lost)" if r.get("lost") else ""
+        if r.get("commit_failed"):
+            lost += f" ({sum(r['commit_failed'].values())} commits failed: {', '.join(r['commit_failed'])})"
         errors = r["page_errors"]
         page_errors = f" ({errors['none']} / {errors['open']} failed)" if errors["none"] or errors["open"] else ""
         delivery = (
