@@ -163,6 +163,11 @@ class Server:
                 return int(line.split()[1])
         raise KeyError(field_name)
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the server has used so far."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -354,6 +359,7 @@ async def measure(side: Side, n: int, dsn: str, port: int, args, monitor: Monito
 
         await asyncio.sleep(5)  # the first reads settle
         held, calls_before = [], await asyncio.to_thread(monitor.statements, side.database)
+        cpu_before = server.cpu_seconds()
         window_end = time.monotonic() + args.idle_seconds
         while time.monotonic() < window_end:
             held.append(await asyncio.to_thread(monitor.connections, side.database))
@@ -361,11 +367,13 @@ async def measure(side: Side, n: int, dsn: str, port: int, args, monitor: Monito
         calls = await asyncio.to_thread(monitor.statements, side.database) - calls_before
         row["idle_connections"] = max(held)
         row["idle_statements_per_s"] = calls / args.idle_seconds
+        row["idle_cpu_percent"] = (server.cpu_seconds() - cpu_before) / args.idle_seconds * 100
         row["rss_kb_per_stream"] = (server.status("VmRSS") - rss_before) / max(len(opened), 1)
         row["threads"] = server.status("Threads")
 
         with_streams = await probe_page(port, page_cookie, args.page_requests)
         row["page_p99_ms_open"] = percentile(with_streams["latencies"], 0.99) * 1000
+        row["page_p50_ms_open"] = percentile(with_streams["latencies"], 0.5) * 1000
         row["page_errors"] = {"none": len(none["errors"]), "open": len(with_streams["errors"])}
         row["page_error_kinds"] = sorted(set(none["errors"] + with_streams["errors"]))
 
@@ -377,6 +385,7 @@ async def measure(side: Side, n: int, dsn: str, port: int, args, monitor: Monito
         # "none" is measured before opening and after closing, half each: the machine's noise drifts
         after = await probe_page(port, page_cookie, args.page_requests - args.page_requests // 2)
         row["page_p99_ms_none"] = percentile(none["latencies"] + after["latencies"], 0.99) * 1000
+        row["page_p50_ms_none"] = percentile(none["latencies"] + after["latencies"], 0.5) * 1000
         row["page_errors"]["none"] += len(after["errors"])
     finally:
         await client.close_all()
@@ -437,9 +446,9 @@ async def deliveries(side: Side, dsn: str, client: Client, sessions, opened: lis
 
 def table(rows: list[dict]) -> str:
     head = (
-        "| N | code | opened (failed) | time to open | conns held idle | idle stmts/s | memory/stream | "
-        "server threads | commit→event p50 / p99 (lost) | page p99 none → N open (errors) |\n"
-        "|---:|---|---|---:|---:|---:|---:|---:|---|---|"
+        "| N | code | opened (failed) | time to open | conns held idle | idle stmts/s | idle CPU | memory/stream | "
+        "server threads | commit→event p50 / p99 (lost) | page p50, p99 none → N open (errors) |\n"
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|---|---|"
     )
     lines = [head]
     for r in rows:
@@ -455,9 +464,10 @@ def table(rows: list[dict]) -> str:
         )
         lines.append(
             f"| {r['n']:,} | {r['side']} | {r['opened']:,}{failed_text} | {r['open_seconds']:.1f} s | "
-            f"{r['idle_connections']} | {r['idle_statements_per_s']:.1f} | {r['rss_kb_per_stream']:.0f} KB | "
-            f"{r['threads']} | {delivery} | {r['page_p99_ms_none']:.0f} → {r['page_p99_ms_open']:.0f} ms"
-            f" (×{r['page_p99_ms_open'] / r['page_p99_ms_none']:.2f}){page_errors} |"
+            f"{r['idle_connections']} | {r['idle_statements_per_s']:.1f} | {r['idle_cpu_percent']:.0f} % | "
+            f"{r['rss_kb_per_stream']:.0f} KB | {r['threads']} | {delivery} | "
+            f"{r['page_p50_ms_none']:.0f}, {r['page_p99_ms_none']:.0f} → {r['page_p50_ms_open']:.0f}, "
+            f"{r['page_p99_ms_open']:.0f} ms (p99 ×{r['page_p99_ms_open'] / r['page_p99_ms_none']:.2f}){page_errors} |"
         )
     return "\n".join(lines)
 

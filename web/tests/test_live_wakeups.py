@@ -172,6 +172,21 @@ def test_150_open_streams_hold_no_connections_or_threads_and_leave_the_service_w
     assert events[-1].data["title"].startswith("Task overdue")
 
 
+def test_open_streams_hold_no_thread_each_on_either_database(server, project, settings):
+    users = [member(project, username=f"watcher{i}", company_type=CompanyType.EPC) for i in range(60)]
+    cookies = [session_cookie(user) for user in users]
+    threads_before = threading.active_count()
+
+    async def scenario():
+        streams = await asyncio.gather(*(open_and_settle(server, cookie) for cookie in cookies))
+        threads = threading.active_count() - threads_before
+        for stream in streams:
+            await stream.close()
+        return threads
+
+    assert run_(scenario()) <= settings.LIVE_DATABASE_THREADS + 2
+
+
 def connections_held_when_idle(timeout: float = 5.0) -> int:
     """Connections to the test database other than this one, once the streams' reads are done."""
     deadline = time.monotonic() + timeout
