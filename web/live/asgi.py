@@ -180,11 +180,7 @@ async def _refuse(send: Send, status: int, message: str, *, retry_after: int = 0
 
 def _last_event_id(request: ASGIRequest) -> int:
     """Where to resume: the browser's Last-Event-ID on a reconnection, else the page's `after`."""
-    value = request.headers.get("Last-Event-ID") or request.GET.get("after")
-    try:
-        return max(int(value), 0)
-    except (TypeError, ValueError):
-        return 0
+    return events.cursor_id(request.headers.get("Last-Event-ID") or request.GET.get("after"))
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

@@ -24,6 +24,18 @@ def event(name: str, data: dict, *, event_id: int | None = None) -> str:
     return f"{head}event: {name}\ndata: {json.dumps(data)}\n\n"
 
 
+MAX_ID = 2**63 - 1  # the id column is a bigint
+
+
+def cursor_id(value: str | None) -> int:
+    """A client's "after this notification" (Last-Event-ID, ?after=): 0 when missing or not a
+    number, within the id column's range (an absurd value must not reach the database)."""
+    try:
+        return min(max(int(value or 0), 0), MAX_ID)
+    except ValueError:
+        return 0
+
+
 KEEPALIVE = ":\n\n"  # a comment line: keeps proxies from closing an idle stream
 
 

@@ -47,7 +47,8 @@ def test_bell_json_returns_my_unread_count_and_my_newer_notifications(client, ve
     assert data["unread"] == 1 and [n["id"] for n in data["notifications"]] == [mine.pk]
     assert data["notifications"][0]["title"].startswith("Verification required")
     assert client.get(f"/dashboard/notifications/bell.json?after={mine.pk}").json()["notifications"] == []
-    assert client.get("/dashboard/notifications/bell.json?after=junk").status_code == 200
+    for absurd in ("junk", "-5", "99999999999999999999999999", "1e9", ""):
+        assert client.get(f"/dashboard/notifications/bell.json?after={absurd}").status_code == 200
     assert login(client, approver).get("/dashboard/notifications/bell.json").json() == {
         "unread": 0,
         "notifications": [],

@@ -93,6 +93,20 @@ def test_a_reconnecting_browser_resumes_after_its_last_event_id(server, verifier
     assert [(e.name, e.data) for e in run(scenario())] == [("count", {"unread": 1})]
 
 
+@pytest.mark.parametrize("last_event_id", ["junk", "-1", "99999999999999999999999999"])
+def test_an_absurd_last_event_id_is_read_as_from_the_start_or_the_end(server, verifier, submitted, last_event_id):
+    cookie = session_cookie(verifier)
+
+    async def scenario():
+        stream = await stream_of(server, cookie, last_event_id=last_event_id)
+        events = await stream.events_until(is_count, timeout=ARRIVES)
+        await stream.close()
+        return stream.status, [e.name for e in events]
+
+    expected = ["count"] if last_event_id.startswith("9") else ["notification", "count"]
+    assert run(scenario()) == (200, expected)
+
+
 def test_a_notification_committed_later_arrives_and_so_does_a_read_elsewhere(server, verifier, submitted):
     cookie = session_cookie(verifier)
 

@@ -14,6 +14,7 @@ from notifications.selectors import notification_get_for_user, notifications_for
 from ptw.notification_utils import PTW_NOTIFICATION_TYPES
 
 from .. import live, selectors
+from ..live.events import cursor_id
 from ..live.hub import NOT_A_MEMBER
 
 PAGE_SIZE = 20
@@ -75,7 +76,7 @@ def bell_json(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"detail": "Log in to receive live notifications."}, status=401)
     if not projects_of(request.user).exists():
         return JsonResponse({"detail": NOT_A_MEMBER}, status=403)
-    after = _int(request.GET.get("after"))
+    after = cursor_id(request.GET.get("after"))
     notes = selectors.notifications_after(request.user.pk, after)
     return JsonResponse(
         {
@@ -93,13 +94,6 @@ def stream(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return HttpResponse("Log in to receive live notifications.", status=401, content_type="text/plain")
     return HttpResponse(status=204)
-
-
-def _int(value) -> int:
-    try:
-        return max(int(value), 0)
-    except (TypeError, ValueError):
-        return 0
 
 
 def _safe(request: HttpRequest, url: str, *, default: str) -> str:
