@@ -43,7 +43,7 @@ run: demo
 	@echo "PTW service at http://$(HOST):$(PORT)/  (demo users: see README; password demo-pass-2026)"
 	@trap 'kill 0' INT TERM EXIT; \
 	ESCALATIONS_ENABLED=$${ESCALATIONS_ENABLED:-True} $(BIN)/python manage.py ptw_check_escalations --all --loop $(JOBS_INTERVAL) & \
-	$(BIN)/uvicorn backend.asgi:application --host $(HOST) --port $(PORT) --no-access-log
+	$(BIN)/uvicorn backend.asgi:application --host $(HOST) --port $(PORT) --no-access-log --timeout-graceful-shutdown 5
 
 test: install
 	$(BIN)/pytest

@@ -183,7 +183,20 @@ PTW_SWEEP_BATCH_SIZE = env.int("PTW_SWEEP_BATCH_SIZE", default=500)
 # Username of the verifier auto-assigned on submit when a project has several eligible ones.
 PTW_DEFAULT_VERIFIER_USERNAME = env("PTW_DEFAULT_VERIFIER_USERNAME", default="")
 
-# --- Live delivery and Celery (scale-out; the embedded default needs neither) ---
+# --- Live delivery of the bell (web/live/; docs/architecture.md "Live delivery") ---
+# Open streams one user may hold in one web process; past it the page polls bell.json.
+LIVE_STREAMS_PER_USER = env.int("LIVE_STREAMS_PER_USER", default=10)
+# How often a web process checks its open streams against the database: on PostgreSQL a
+# safety net (NOTIFY wakes the streams), on SQLite how news arrives.
+LIVE_POLL_SECONDS = env.float(
+    "LIVE_POLL_SECONDS", default=30.0 if DATABASES["default"]["ENGINE"].endswith("postgresql") else 1.0
+)
+# How often a page polls bell.json where it cannot stream (WSGI, or the stream refused).
+LIVE_PAGE_POLL_SECONDS = env.float("LIVE_PAGE_POLL_SECONDS", default=2.0)
+# Database threads (hence at most this many connections) shared by a process's streams.
+LIVE_DATABASE_THREADS = env.int("LIVE_DATABASE_THREADS", default=4)
+
+# --- Celery (scale-out; the embedded default needs none) ---
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)

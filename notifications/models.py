@@ -45,6 +45,9 @@ class Notification(models.Model):
                 name="notification_subject",
                 condition=Q(subject_id__isnull=False),
             ),
+            # Live streams: "my notifications after id N" (each read) and "my newest id" (the
+            # safety poll over every open stream's user): one index seek per user.
+            models.Index(fields=["recipient", "id"], name="notification_recipient_id"),
             # Cleanup: "notifications of type ptw_* older than T".
             models.Index(fields=["created_at"], name="notification_created"),
         ]

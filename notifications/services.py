@@ -34,7 +34,8 @@ def notify_many(items: Sequence[NewNotification], *, now: datetime | None = None
     """Insert the notifications that don't exist yet; return the ids of those inserted.
 
     Duplicates (same recipient and dedupe key) are skipped by the database itself, so
-    concurrent writers can never create two. Live delivery is published after commit.
+    concurrent writers can never create two. The recipients' open pages are woken when the
+    caller's transaction commits (`live.announce`).
     """
     now = now or timezone.now()
     # One global order of rows: two concurrent batches overlapping in reverse order would
@@ -43,7 +44,7 @@ def notify_many(items: Sequence[NewNotification], *, now: datetime | None = None
     created: list[tuple[int, int]] = []
     for start in range(0, len(items), _CHUNK):
         created += _insert_chunk(items[start : start + _CHUNK], now)
-    live.publish_after_commit(created)
+    live.announce(recipient_id for _, recipient_id in created)
     return [notification_id for notification_id, _ in created]
 
 
@@ -74,13 +75,16 @@ def _insert_chunk(items: Sequence[NewNotification], now: datetime) -> list[tuple
 
 
 # --- The inbox owner's writes (the API and the web inbox call these) ---
+# Each wakes the owner's other open pages, whose unread count changed (outside a transaction
+# the wake-up follows the committed change at once).
 
 
 def mark_read(*, notification: Notification, now: datetime | None = None) -> Notification:
     """Mark read (idempotent: the first read time is kept); return the notification."""
     if notification.read_at is None:
         notification.read_at = now or timezone.now()
-        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at)
+        if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at):
+            live.announce([notification.recipient_id])
     return notification
 
 
@@ -88,14 +92,19 @@ def mark_unread(*, notification: Notification) -> Notification:
     """Mark unread again; return the notification."""
     if notification.read_at is not None:
         notification.read_at = None
-        Notification.objects.filter(pk=notification.pk).update(read_at=None)
+        if Notification.objects.filter(pk=notification.pk).update(read_at=None):
+            live.announce([notification.recipient_id])
     return notification
 
 
 def mark_all_read(*, user: AbstractBaseUser, now: datetime | None = None) -> int:
     """Mark every unread notification of `user` read; return how many were marked."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=now or timezone.now())
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=now or timezone.now())
+    if marked:
+        live.announce([user.pk])
+    return marked
 
 
 def delete(*, notification: Notification) -> None:
     notification.delete()
+    live.announce([notification.recipient_id])

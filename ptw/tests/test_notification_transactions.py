@@ -1,4 +1,4 @@
-"""Notifications commit with the action: rolled back with it, published only after commit."""
+"""Notifications commit with the action: rolled back with it; open pages woken only at commit."""
 
 from datetime import timedelta
 
@@ -6,8 +6,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from notifications import live
 from notifications.models import Notification
+from notifications.tests.listening import WakeupListener
 from ptw import notification_utils as notes
 from ptw import workflow
 from ptw.models import PermitStatus
@@ -29,35 +29,22 @@ def permit(project, creator, permit_type):
 
 
 @pytest.fixture
-def published():
-    """Everything the live hook publishes, as [(notification_id, recipient_id), ...]."""
-    rows = []
-
-    def record(created):
-        rows.extend(created)
-
-    live.subscribe(record)
-    yield rows
-    live.unsubscribe(record)
+def wakeups(transactional_db):
+    """The live wake-ups (PostgreSQL NOTIFY) this test's commits send."""
+    listening = WakeupListener()
+    yield listening
+    listening.close()
 
 
-def test_a_transaction_that_fails_after_the_insert_leaves_no_notification(permit, creator, published):
+def test_a_transaction_that_fails_after_the_insert_leaves_no_notification(permit, creator):
     with pytest.raises(RuntimeError), transaction.atomic():  # noqa: PT012 (the rollback is the point)
         assert notes.notify_permit_submitted(permit)  # inserted…
         assert Notification.objects.filter(notification_type="ptw_submitted").exists()
         raise RuntimeError("a later step failed")  # …and rolled back with the action
     assert not Notification.objects.filter(notification_type="ptw_submitted").exists()
-    assert published == []
 
 
-def test_a_workflow_action_failing_after_notifying_leaves_nothing(
-    permit,
-    creator,
-    verifier,
-    monkeypatch,
-    published,
-    django_capture_on_commit_callbacks,
-):
+def test_a_workflow_action_failing_after_notifying_leaves_nothing(permit, creator, verifier, monkeypatch):
     def fail(*args, **kwargs):
         raise RuntimeError("assignment failed")
 
@@ -65,13 +52,12 @@ def test_a_workflow_action_failing_after_notifying_leaves_nothing(
     monkeypatch.setattr(workflow, "_assign", fail)
     before = set(Notification.objects.values_list("pk", flat=True))
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError):
         workflow.initiate_workflow(permit=permit, by=creator)
 
     assert set(Notification.objects.values_list("pk", flat=True)) == before
     permit.refresh_from_db()
     assert permit.status == PermitStatus.DRAFT
-    assert callbacks == [] and published == []
 
 
 def test_with_notifications_disabled_the_workflow_works_and_notifies_nobody(
@@ -105,52 +91,19 @@ def test_with_notifications_disabled_the_workflow_works_and_notifies_nobody(
     assert notes.create_ptw_notification(verifier.pk, "ptw_verification", permit) is None
 
 
-def test_live_delivery_is_published_only_after_commit(
-    permit,
-    creator,
-    verifier,
-    published,
-    django_capture_on_commit_callbacks,
-):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+@pytest.mark.postgres
+def test_open_pages_are_woken_only_when_the_action_commits(permit, creator, verifier, wakeups):
+    with transaction.atomic():
         workflow.initiate_workflow(permit=permit, by=creator)
-        assert published == []  # not yet committed: nothing pushed
+        assert wakeups.payloads(timeout=0.2) == []  # not yet committed: nobody woken
 
-    expected = set(
-        Notification.objects.filter(notification_type__in=["ptw_submitted", "ptw_verification"]).values_list(
-            "pk", "recipient_id"
-        )
-    )
-    assert len(callbacks) == 2  # one per insert: the submission, then the auto-assignment
-    assert set(published) == expected
-    assert {recipient for _, recipient in published} == {creator.pk, verifier.pk}
+    # the submission (creator) and the auto-assignment (verifier), by user id only
+    assert wakeups.recipients() == {creator.pk, verifier.pk}
 
 
-def test_a_failing_publisher_does_not_fail_the_committed_action(
-    permit,
-    creator,
-    verifier,
-    published,
-    django_capture_on_commit_callbacks,
-):
-    def broken(created):
-        raise ConnectionError("push server down")
-
-    live.subscribe(broken)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            workflow.initiate_workflow(permit=permit, by=creator)
-    finally:
-        live.unsubscribe(broken)
-
-    assert Notification.objects.filter(recipient=verifier, notification_type="ptw_verification").exists()
-    assert {recipient for _, recipient in published} == {creator.pk, verifier.pk}
-
-
-def test_a_duplicate_is_not_published_again(permit, creator, published, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        notes.notify_permit_submitted(permit)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        notes.notify_permit_submitted(permit)
-    assert callbacks == []
-    assert len(published) == 1
+@pytest.mark.postgres
+def test_a_duplicate_wakes_nobody_again(permit, creator, wakeups):
+    notes.notify_permit_submitted(permit)
+    assert wakeups.recipients() == {creator.pk}
+    notes.notify_permit_submitted(permit)
+    assert wakeups.payloads() == []

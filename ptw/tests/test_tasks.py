@@ -1,18 +1,11 @@
 """Celery tasks: thin wrappers over the jobs, retried on database errors; a real worker runs them."""
 
 import os
-import shutil
-import subprocess
-import sys
 import time
-import uuid
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
-from django.db import OperationalError, connection
+from django.db import OperationalError
 from django.utils import timezone
 
 from backend.celery_app import app
@@ -20,8 +13,7 @@ from notifications.models import Notification
 from ptw import tasks
 from ptw.escalation import JOBS
 from ptw.models import JobRun
-
-ROOT = Path(settings.BASE_DIR)
+from ptw.tests.workers import celery_worker
 
 
 def test_the_beat_schedule_names_registered_tasks_one_per_job():
@@ -55,12 +47,6 @@ def test_a_database_error_is_retried_with_backoff(db, monkeypatch):
     assert calls == ["check_overdue_workflow_tasks"] * 2
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.mark.postgres  # the worker needs the test database from another process
 @pytest.mark.celery_worker
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis: set REDIS_URL and CELERY_BROKER_URL")
@@ -68,55 +54,14 @@ def _database_url() -> str:
 def test_a_real_worker_runs_the_overdue_check_sent_with_delay(escalations_on, seed_due_steps, grade_a_admin):
     now = timezone.now()
     permit_ids = seed_due_steps(3, pending_since=now - timedelta(hours=5), now=now)
-    # A queue of our own on the shared broker: no other worker takes our task, ours takes no other.
-    queue = f"ptw-test-{uuid.uuid4().hex[:10]}"
-    default_queue, app.conf.task_default_queue = app.conf.task_default_queue, queue
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": app.conf.broker_url,
-        "ESCALATIONS_ENABLED": "True",
-        "CELERY_TASK_ALWAYS_EAGER": "False",
-    }
-    celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
-    worker = subprocess.Popen(
-        [
-            celery,
-            "-A",
-            "backend",
-            "worker",
-            "-P",
-            "solo",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-l",
-            "info",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
+    with celery_worker(ESCALATIONS_ENABLED="True", CELERY_TASK_ALWAYS_EAGER="False") as worker:
         tasks.check_overdue_workflow_tasks.delay()
         deadline = time.monotonic() + 90
         while not JobRun.objects.filter(job="check_overdue_workflow_tasks", ok__isnull=False).exists():
             assert worker.poll() is None, f"the worker exited: {worker.stdout.read()}"
             assert time.monotonic() < deadline, "the worker did not run the task within 90 s"
             time.sleep(0.2)
-        run = JobRun.objects.get(job="check_overdue_workflow_tasks")
-        assert run.ok and run.counts["steps"] == 3
-        notified = Notification.objects.filter(notification_type="ptw_overdue")
-        assert sorted(notified.values_list("data__permit_id", flat=True)) == sorted(permit_ids)
-    finally:
-        app.conf.task_default_queue = default_queue
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+    run = JobRun.objects.get(job="check_overdue_workflow_tasks")
+    assert run.ok and run.counts["steps"] == 3
+    notified = Notification.objects.filter(notification_type="ptw_overdue")
+    assert sorted(notified.values_list("data__permit_id", flat=True)) == sorted(permit_ids)

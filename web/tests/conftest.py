@@ -39,7 +39,9 @@ if _default_db["ENGINE"].endswith("sqlite3"):
 
 
 @pytest.fixture
-def browser(transactional_db, live_server):
+def browser(transactional_db, live_server, settings):
+    # The test server is WSGI: pages poll bell.json (every 2 s by default), here every second.
+    settings.LIVE_PAGE_POLL_SECONDS = 1
     # Set up after the test database (Playwright's sync API changes this thread's context,
     # where Django keeps its connections) and closed before it is emptied. Its event loop
     # in this thread makes the ORM calls between browser steps look async; they are not.

@@ -4,15 +4,11 @@ Chromium must be installed (CI installs Debian's `chromium`); without it these t
 they do not skip. Each saves a screenshot (under docs/screenshots/ with UPDATE_SCREENSHOTS=1).
 """
 
-import os
 import re
-import subprocess
-import sys
 from datetime import timedelta
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -22,6 +18,7 @@ from ptw.models import WorkflowStep
 from ptw.workflow import initiate_workflow
 
 from .browser import LIVE, log_in, screenshot
+from .servers import ThreadedUvicorn, run_escalation_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -69,15 +66,6 @@ def test_the_verifier_and_then_the_approver_see_their_task_arrive_live(
     screenshot(approver_page, "permit-page.png")
 
 
-def _database_url_of_test_database() -> str:
-    """DATABASE_URL pointing another process at this test run's database."""
-    name = connection.settings_dict["NAME"]
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{name}"
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
 def test_an_escalation_from_the_cron_command_reaches_an_open_page_live(
     browser, live_server, creator, verifier, make_permit, escalation_levels
 ):
@@ -91,15 +79,7 @@ def test_an_escalation_from_the_cron_command_reaches_an_open_page_live(
     page = log_in(browser, live_server.url, verifier.username)
     expect(page.locator("#bell-count")).to_have_text("0")
 
-    result = subprocess.run(
-        [sys.executable, "manage.py", "ptw_check_escalations"],
-        cwd=settings.BASE_DIR,
-        env={**os.environ, "ESCALATIONS_ENABLED": "True", "DATABASE_URL": _database_url_of_test_database()},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    run_escalation_command()
 
     expect(page.locator("#bell-count")).to_have_text("1", timeout=LIVE)
     page.get_by_role("button", name="Notifications, 1 unread").click()
@@ -140,3 +120,29 @@ def test_the_permit_page_fits_a_375_px_phone(browser, live_server, verifier, sub
     expect(page.locator("#bell-panel")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "mobile-375.png", full_page=False)
+
+
+def test_under_uvicorn_the_bell_streams_and_a_tab_past_the_per_user_cap_polls(
+    browser, settings, creator, verifier, make_permit, escalation_levels
+):
+    settings.LIVE_STREAMS_PER_USER = 1
+    settings.LIVE_POLL_SECONDS = 3600 if connection.vendor == "postgresql" else 0.5  # PostgreSQL: NOTIFY only
+    permit = make_permit(title="Confined space entry, tank T-4")
+    initiate_workflow(permit=permit, by=creator, now=timezone.now() - timedelta(hours=5))
+    Notification.objects.filter(recipient=verifier).update(read_at=timezone.now())
+
+    with ThreadedUvicorn(static=True) as server:
+        page = log_in(browser, server.url, verifier.username)
+        expect(page.locator("#bell")).to_have_attribute("data-live", "sse")
+        second_tab = page.context.new_page()  # same session: one stream too many
+        second_tab.goto("/dashboard/ptw/")
+        expect(second_tab.locator("#bell")).to_have_attribute("data-live", "poll")
+        expect(page.locator("#bell-count")).to_have_text("0")
+
+        run_escalation_command()
+
+        for tab in (page, second_tab):
+            expect(tab.locator("#bell-count")).to_have_text("1", timeout=LIVE)
+        page.get_by_role("button", name="Notifications, 1 unread").click()
+        expect(page.locator("#bell-list .bell-item").first).to_contain_text("Task overdue")
+        page.context.close()

@@ -1,4 +1,4 @@
-"""The bell and the inbox: reading, marking read/unread (POST), and the live stream."""
+"""The bell and the inbox: reading, marking read/unread (POST), and the live stream's fallbacks."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,11 +8,14 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.selectors import projects_of
 from notifications import services
 from notifications.selectors import notification_get_for_user, notifications_for, unread_count
 from ptw.notification_utils import PTW_NOTIFICATION_TYPES
 
 from .. import live, selectors
+from ..live.events import cursor_id
+from ..live.hub import NOT_A_MEMBER
 
 PAGE_SIZE = 20
 
@@ -64,11 +67,16 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
     return redirect(_safe(request, request.POST.get("next", ""), default="web:inbox"))
 
 
-@login_required
 @require_GET
 def bell_json(request: HttpRequest) -> JsonResponse:
-    """The polling fallback of the live bell: unread count and notifications after `after`."""
-    after = _int(request.GET.get("after"))
+    """What a page polls where it cannot stream (WSGI, or its stream was refused): the unread
+    count and the notifications after `after`. 401 logged out, 403 no longer a project member
+    (as the stream refuses them): the page stops polling."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": "Log in to receive live notifications."}, status=401)
+    if not projects_of(request.user).exists():
+        return JsonResponse({"detail": NOT_A_MEMBER}, status=403)
+    after = cursor_id(request.GET.get("after"))
     notes = selectors.notifications_after(request.user.pk, after)
     return JsonResponse(
         {
@@ -78,19 +86,14 @@ def bell_json(request: HttpRequest) -> JsonResponse:
     )
 
 
-@login_required
 @require_GET
 def stream(request: HttpRequest) -> HttpResponse:
-    """Server-Sent Events: new notifications and the unread count, live (see web/live.py)."""
-    after = _int(request.headers.get("Last-Event-ID") or request.GET.get("after"))
-    return live.event_stream_response(request, user=request.user, after_id=after)
-
-
-def _int(value) -> int:
-    try:
-        return max(int(value), 0)
-    except (TypeError, ValueError):
-        return 0
+    """Reached only where the ASGI stream endpoint (web/live/asgi.py) is not in front, e.g. under
+    WSGI: a stream here would hold a worker thread per open page. 204 No Content tells an
+    EventSource to stop reconnecting; the page polls bell.json instead."""
+    if not request.user.is_authenticated:
+        return HttpResponse("Log in to receive live notifications.", status=401, content_type="text/plain")
+    return HttpResponse(status=204)
 
 
 def _safe(request: HttpRequest, url: str, *, default: str) -> str:

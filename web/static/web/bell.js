@@ -1,9 +1,14 @@
 /* The notification bell: dropdown, and live updates.
  *
- * Live delivery: an EventSource on the stream endpoint (Server-Sent Events) receives
- * "notification" events (each new notification) and "count" events (the unread count). The
- * browser reconnects by itself with Last-Event-ID. If the stream keeps failing (a proxy that
- * buffers, no EventSource), the bell falls back to polling a JSON endpoint every second.
+ * Live delivery: the page's data-live says how news arrives.
+ * - "sse" (served by uvicorn): an EventSource on the stream endpoint receives "notification"
+ *   events (each new notification) and "count" events (the unread count); the browser
+ *   reconnects by itself with Last-Event-ID, so nothing is lost. If the stream is refused
+ *   (too many open for this user) or keeps failing, the bell polls bell.json instead and tries
+ *   to stream again every minute.
+ * - "poll" (a WSGI server, where a stream would hold a worker): bell.json every data-poll-ms.
+ * An "end" event (the user may no longer receive notifications) or a 401/403 from bell.json
+ * stops live updates. Polling pauses while the tab is hidden.
  */
 (function () {
   "use strict";
@@ -82,45 +87,83 @@
   });
 
   // --- Live ---
+  var POLL_MS = Number(bell.dataset.pollMs || 2000);
+  var RETRY_STREAM_MS = 60000;
+  var source = null;
+  var pollTimer = null;
+  var retryTimer = null;
   var polling = false;
-  function startPolling() {
-    if (polling) return;
-    polling = true;
-    bell.dataset.live = "poll";
-    var busy = false;
-    setInterval(function () {
-      if (busy) return;
-      busy = true;
-      fetch(bell.dataset.pollUrl + "?after=" + lastId, { credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then(function (response) { return response.ok ? response.json() : null; })
-        .then(function (data) {
-          if (!data) return;
-          data.notifications.forEach(receive);
-          setCount(data.unread);
-        })
-        .catch(function () {})
-        .then(function () { busy = false; });
-    }, 1000);
+  var busy = false;
+  var stopped = false;
+
+  function stop() {
+    stopped = true;
+    stopPolling();
+    if (source) { source.close(); source = null; }
+    bell.dataset.live = "off";
+  }
+
+  function poll() {
+    if (busy || stopped || document.hidden) return;
+    busy = true;
+    fetch(bell.dataset.pollUrl + "?after=" + lastId, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (response.status === 401 || response.status === 403) { stop(); return null; }
+        return response.ok ? response.json() : null;
+      })
+      .then(function (data) {
+        if (!data) return;
+        data.notifications.forEach(receive);
+        setCount(data.unread);
+      })
+      .catch(function () {})
+      .then(function () { busy = false; });
+  }
+
+  function startPolling(retryStream) {
+    if (stopped) return;
+    if (!polling) {
+      polling = true;
+      bell.dataset.live = "poll";
+      pollTimer = setInterval(poll, POLL_MS);
+    }
+    if (retryStream && !retryTimer) {
+      retryTimer = setTimeout(function () { retryTimer = null; startStream(); }, RETRY_STREAM_MS);
+    }
+  }
+
+  function stopPolling() {
+    polling = false;
+    clearInterval(pollTimer);
+    clearTimeout(retryTimer);
+    retryTimer = null;
   }
 
   function startStream() {
-    if (!window.EventSource) { startPolling(); return; }
+    if (stopped) return;
+    if (!window.EventSource) { startPolling(false); return; }
     var failures = 0;
-    var source = new EventSource(bell.dataset.streamUrl + "?after=" + lastId);
-    source.addEventListener("open", function () { failures = 0; bell.dataset.live = "sse"; });
-    source.addEventListener("notification", function (event) { receive(JSON.parse(event.data)); });
-    source.addEventListener("count", function (event) { setCount(JSON.parse(event.data).unread); });
-    source.addEventListener("error", function () {
-      // A stream ends every few minutes by design and the browser reconnects; give up only
-      // when it fails several times in a row or the browser stops retrying.
+    var stream = new EventSource(bell.dataset.streamUrl + "?after=" + lastId);
+    source = stream;
+    stream.addEventListener("open", function () { failures = 0; stopPolling(); bell.dataset.live = "sse"; });
+    stream.addEventListener("notification", function (event) { receive(JSON.parse(event.data)); });
+    stream.addEventListener("count", function (event) { setCount(JSON.parse(event.data).unread); });
+    stream.addEventListener("end", stop);
+    stream.addEventListener("error", function () {
+      // A stream ends every few minutes by design and the browser reconnects; fall back only
+      // when the browser gives up (a refusal: 429, 403, 204) or it fails several times in a row.
       failures += 1;
-      if (source.readyState === EventSource.CLOSED || failures >= 3) {
-        source.close();
-        startPolling();
+      if (stream.readyState === EventSource.CLOSED || failures >= 3) {
+        stream.close();
+        if (source === stream) source = null;
+        startPolling(true);
       }
     });
   }
 
+  document.addEventListener("visibilitychange", function () {
+    if (polling && !document.hidden) poll();
+  });
   setInterval(refreshAges, 30000);
-  startStream();
+  if (bell.dataset.live === "sse") startStream(); else startPolling(false);
 })();
