@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from rest_framework.test import APIClient
 
 from accounts.models import CompanyType, Grade
 from ptw.tests.factories import PermitTypeFactory, ProjectFactory, member
@@ -69,6 +70,5 @@ def permit_type(db):
 
 @pytest.fixture
 def api_client():
-    from rest_framework.test import APIClient
 
     return APIClient()

@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from .audit import log_event
 from .errors import InvalidInput
 from .models import CloseoutTemplate, Permit, PermitCloseout
 from .policy import actor_for, require
-from .workflow import log_event
 
 
 def closeout_for(permit: Permit) -> PermitCloseout:

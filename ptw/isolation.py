@@ -7,11 +7,11 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from .audit import log_event
 from .errors import ActionNotAllowed, IllegalTransition, InvalidInput
 from .models import IsolationPoint, IsolationStatus, Permit, PermitIsolationPoint
 from .models.isolation import ISOLATION_NEXT
 from .policy import actor_for, require
-from .workflow import log_event
 
 STEP_FOR_ACTION = {
     "isolate": IsolationStatus.ISOLATED,

@@ -9,10 +9,10 @@ from accounts.models import Project, User
 from accounts.selectors import membership_get
 
 from . import notification_utils as notes
+from .audit import log_event
 from .errors import ActionNotAllowed, InvalidInput
 from .models import Permit, PermitType
 from .policy import actor_for, require
-from .workflow import log_event
 
 EDITABLE_FIELDS = ("permit_type", "title", "description", "location", "planned_start_time", "planned_end_time")
 

@@ -14,11 +14,13 @@ from accounts.models import User
 from accounts.selectors import eligible_reviewers
 
 from . import notification_utils as notes
+from .audit import log_event, transition
+from .closeout import missing_closeout_items, start_closeout
 from .errors import IllegalTransition, InvalidInput
 from .escalation_schedule import schedule_new_pending_step
+from .isolation import unverified_required_points
 from .models import (
     Permit,
-    PermitEvent,
     PermitStatus,
     StepId,
     StepStatus,
@@ -30,59 +32,6 @@ from .policy import actor_for, require
 from .states import ALLOWED_TRANSITIONS, is_allowed
 
 S = PermitStatus
-
-
-def transition(
-    permit: Permit,
-    *,
-    to: str,
-    by: User | None,
-    comment: str = "",
-    action: str = "",
-    now: datetime,
-    fields: dict | None = None,
-) -> None:
-    """Move `permit` to status `to` if the table allows it and nobody changed it meanwhile."""
-    fields = fields or {}
-    if not is_allowed(permit.status, to):
-        allowed = ALLOWED_TRANSITIONS.get(permit.status, ())
-        raise IllegalTransition(
-            f"Permit {permit.permit_number} is {permit.status} and cannot become {to}; "
-            f"allowed next statuses: {', '.join(allowed) or 'none (it is final)'}.",
-            current=permit.status,
-            allowed=allowed,
-        )
-    updated = Permit.objects.filter(pk=permit.pk, status=permit.status).update(status=to, updated_at=now, **fields)
-    if not updated:
-        raise IllegalTransition(
-            f"Permit {permit.permit_number} was changed by someone else meanwhile; reload it.",
-            current=permit.status,
-        )
-    log_event(permit, by=by, action=action or to, from_status=permit.status, to_status=to, comment=comment, now=now)
-    permit.status = to
-    for name, value in fields.items():
-        setattr(permit, name, value)
-
-
-def log_event(
-    permit: Permit,
-    *,
-    by: User | None,
-    action: str,
-    now: datetime,
-    comment: str = "",
-    from_status: str = "",
-    to_status: str = "",
-) -> PermitEvent:
-    return PermitEvent.objects.create(
-        permit=permit,
-        actor=by,
-        action=action,
-        from_status=from_status or permit.status,
-        to_status=to_status or permit.status,
-        comment=comment,
-        created_at=now,
-    )
 
 
 def _start(permit: Permit, by: User, action: str):
@@ -301,9 +250,6 @@ def _skip_open_steps(permit: Permit, *, now: datetime) -> None:
 @transaction.atomic
 def activate_permit(*, permit: Permit, by: User, now: datetime | None = None) -> Permit:
     """Start the work. Refused while required isolation points are not verified."""
-    from .closeout import start_closeout
-    from .isolation import unverified_required_points
-
     now = now or timezone.now()
     _start(permit, by, "activate")
     if permit.permit_type.requires_structured_isolation:
@@ -327,8 +273,6 @@ def activate_permit(*, permit: Permit, by: User, now: datetime | None = None) ->
 @transaction.atomic
 def complete_permit(*, permit: Permit, by: User, comment: str = "", now: datetime | None = None) -> Permit:
     """Finish the work. Refused while required closeout items are open (listed in the error)."""
-    from .closeout import missing_closeout_items
-
     now = now or timezone.now()
     _start(permit, by, "complete")
     if permit.permit_type.requires_closeout:

@@ -1,5 +1,6 @@
 """Fixtures for the API tests: logged-in clients, and permits brought to any status by the services."""
 
+import importlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -8,8 +9,18 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from ptw import workflow
-from ptw.models import Permit, PermitStatus, PermitType
+from ptw.models import (
+    EscalationLevel,
+    Permit,
+    PermitStatus,
+    PermitType,
+    StepId,
+    StepStatus,
+    WorkflowInstance,
+    WorkflowStep,
+)
 from ptw.permits import create_permit
+from ptw.tests.factories import CloseoutTemplateFactory, PermitTypeFactory
 
 S = PermitStatus
 API = "/api/v1/ptw"
@@ -96,7 +107,6 @@ def permit_in(draft, creator, verifier, approver) -> Callable[..., Permit]:
 @pytest.fixture
 def gated_type(db) -> PermitType:
     """A type that needs verified isolation to start and a closed-out checklist to finish."""
-    from ptw.tests.factories import CloseoutTemplateFactory, PermitTypeFactory
 
     permit_type = PermitTypeFactory(
         name="Electrical work", category="electrical", requires_structured_isolation=True, requires_closeout=True
@@ -111,9 +121,6 @@ def gated_type(db) -> PermitType:
 @pytest.fixture
 def escalation_levels(db):
     """The default levels of migration 0002 (a transactional test's flush removes migration data)."""
-    import importlib
-
-    from ptw.models import EscalationLevel
 
     for level, multiplier, event_type, audience in importlib.import_module(
         "ptw.migrations.0002_default_escalation_levels"
@@ -137,7 +144,6 @@ def seed_due_steps(project, creator, verifier, permit_type) -> Callable[..., lis
 
     Written with bulk inserts: the sweeps' scale tests need thousands of rows quickly.
     """
-    from ptw.models import StepId, StepStatus, WorkflowInstance, WorkflowStep
 
     def seed(
         n: int, *, pending_since: datetime, now: datetime, live_until: datetime | None = None, status: str = S.SUBMITTED

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import quote
 from django.contrib.auth.models import Group
@@ -91,7 +92,6 @@ def test_the_change_page_of_every_registered_model_loads_in_bounded_queries(
 
 
 def test_every_ptw_and_accounts_model_is_in_the_admin():
-    from django.apps import apps
 
     models = [*apps.get_app_config("ptw").get_models(), *apps.get_app_config("accounts").get_models()]
     missing = [

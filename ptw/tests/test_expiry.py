@@ -10,12 +10,14 @@ from ptw.closeout import update_closeout
 from ptw.escalation import (
     auto_expire_permits,
     check_expiring_permits,
+    check_overdue_workflow_tasks,
     check_pending_closeout_and_isolation,
     cleanup_old_notifications,
 )
 from ptw.isolation import assign_isolation_point, update_isolation_point
 from ptw.models import EscalationRecord, PermitEvent, PermitStatus
 from ptw.tests.factories import CloseoutTemplateFactory, IsolationPointFactory, PermitTypeFactory
+from ptw.tests.test_escalation import submit
 
 S = PermitStatus
 DAY = datetime(2026, 3, 2, tzinfo=UTC)
@@ -166,8 +168,6 @@ def test_isolation_reminders_are_off_while_escalations_are_off(settings, unverif
 def test_cleanup_deletes_old_ptw_notifications_in_batches_and_keeps_the_escalation_history(
     settings, escalations_on, project, creator, verifier, grade_a_admin, permit_type
 ):
-    from ptw.escalation import check_overdue_workflow_tasks
-    from ptw.tests.test_escalation import submit
 
     settings.PTW_SWEEP_BATCH_SIZE = 3
     old = at(9, day=-40)

@@ -6,13 +6,15 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import Membership
 from notifications.models import Notification
 from ptw import workflow
 from ptw.closeout import update_closeout
 from ptw.errors import ActionNotAllowed, IllegalTransition
 from ptw.isolation import assign_isolation_point, update_isolation_point
 from ptw.models import PermitEvent, PermitStatus, StepStatus
-from ptw.permits import create_permit
+from ptw.permits import create_permit, update_permit
+from ptw.selectors import my_pending_steps
 from ptw.tests.factories import CloseoutTemplateFactory, IsolationPointFactory, PermitTypeFactory
 
 
@@ -102,8 +104,6 @@ def test_an_illegal_transition_changes_nothing(project, creator, verifier, permi
 
 
 def test_a_member_who_left_the_project_has_no_tasks_there(project, creator, verifier, permit_type):
-    from accounts.models import Membership
-    from ptw.selectors import my_pending_steps
 
     permit = _create(project, creator, permit_type)
     workflow.initiate_workflow(permit=permit, by=creator)
@@ -113,7 +113,6 @@ def test_a_member_who_left_the_project_has_no_tasks_there(project, creator, veri
 
 
 def test_an_edit_that_changes_nothing_writes_no_audit_event(project, creator, permit_type):
-    from ptw.permits import update_permit
 
     permit = _create(project, creator, permit_type)
     before = PermitEvent.objects.filter(permit=permit).count()

@@ -8,14 +8,16 @@ an SQLite test database is put in a file (created and removed by the test run as
 
 import importlib
 import os
+import re
 import tempfile
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import CompanyType, Grade
+from accounts.models import CompanyType, Grade, Project
 from ptw.permits import create_permit
 from ptw.tests.factories import member
 from ptw.workflow import (
@@ -99,7 +101,6 @@ def suspended(active, approver):
 @pytest.fixture
 def other_project_permit(outsider, permit_type):
     """A permit in another project than the named users'."""
-    from accounts.models import Project
 
     other = Project.objects.get(code="OTHER")
     contractor = member(other, username="other_contractor", company_type=CompanyType.CONTRACTOR, grade=Grade.C)
@@ -118,7 +119,6 @@ def other_project_permit(outsider, permit_type):
 @pytest.fixture
 def escalation_levels(db):
     """The escalation levels migration 0002 adds (a transactional test's flush removes them)."""
-    from django.apps import apps
 
     importlib.import_module("ptw.migrations.0002_default_escalation_levels").add_levels(apps, None)
 
@@ -130,7 +130,6 @@ def login(client, user):
 
 def offered_actions(response) -> set[str]:
     """The action forms a permit page offers (ids `action-<key>`), plus "edit" for the edit link."""
-    import re
 
     html = response.content.decode()
     found = set(re.findall(r'id="action-([a-z_]+)"', html))

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from ptw.models import Permit
-from ptw.tests.factories import ProjectFactory
+from ptw.tests.factories import MembershipFactory, ProjectFactory
 
 from .conftest import login
 
@@ -48,7 +48,6 @@ def test_times_are_read_in_the_projects_time_zone(client, creator, project, perm
 
 
 def test_a_member_of_two_projects_types_times_in_the_chosen_projects_zone(client, creator, project, permit_type):
-    from ptw.tests.factories import MembershipFactory
 
     far = ProjectFactory(code="ZULU", name="Zulu terminal", time_zone="America/New_York")
     MembershipFactory(user=creator, project=far)

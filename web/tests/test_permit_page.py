@@ -8,6 +8,7 @@ from django.utils import timezone
 from notifications.models import Notification
 from ptw.models import EscalationRecord, Permit, WorkflowStep
 from ptw.policy import actor_for, available_actions
+from ptw.workflow import cancel_permit, complete_permit
 from web.actions import offered
 
 from .conftest import login, offered_actions
@@ -71,7 +72,6 @@ def test_the_buttons_are_exactly_the_policys_available_actions(request, client, 
 def test_a_completed_permit_offers_only_isolation_updates_and_a_cancelled_one_nothing(
     client, creator, active, approver, make_permit
 ):
-    from ptw.workflow import cancel_permit, complete_permit
 
     complete_permit(permit=active, by=approver)
     assert offered_actions(page(client, creator, active)) == {"isolation_assign"}
