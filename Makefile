@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 JOBS_INTERVAL ?= 60
 
-.PHONY: run test install migrate demo jobs clean
+.PHONY: run test install migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -44,7 +44,6 @@ class DemoUser:
     grade: str
     roles: tuple[str, ...] = ()
     superuser: bool = False
-    try_this: str = ""
 
 
 DEMO_USERS = (
@@ -54,7 +53,6 @@ DEMO_USERS = (
         "Kumar",
         CompanyType.CONTRACTOR,
         Grade.C,
-        try_this="Create a permit, submit it, pick a verifier; tick the closeout of an active one.",
     ),
     DemoUser(
         "contractor_b",
@@ -62,7 +60,6 @@ DEMO_USERS = (
         "Iyer",
         CompanyType.CONTRACTOR,
         Grade.B,
-        try_this="Owns the draft permit; as a Grade B admin can suspend and cancel.",
     ),
     DemoUser(
         "epc_verifier",
@@ -70,7 +67,6 @@ DEMO_USERS = (
         "Shah",
         CompanyType.EPC,
         Grade.C,
-        try_this="My tasks: verify the submitted permits and pick an approver.",
     ),
     DemoUser(
         "epc_admin_b",
@@ -79,7 +75,6 @@ DEMO_USERS = (
         CompanyType.EPC,
         Grade.B,
         roles=("manager",),
-        try_this="Manager: receives the Electrical Work verification escalation.",
     ),
     DemoUser(
         "client_approver",
@@ -87,7 +82,6 @@ DEMO_USERS = (
         "Rao",
         CompanyType.CLIENT,
         Grade.C,
-        try_this="My tasks: approve the permit under review; activate or suspend work.",
     ),
     DemoUser(
         "client_admin_a",
@@ -96,7 +90,6 @@ DEMO_USERS = (
         CompanyType.CLIENT,
         Grade.A,
         roles=("safety_officer",),
-        try_this="Safety officer: receives the Hot Work approval escalation; may act on any step.",
     ),
     DemoUser(
         "admin",
@@ -105,7 +98,6 @@ DEMO_USERS = (
         CompanyType.CLIENT,
         Grade.A,
         superuser=True,
-        try_this="Django admin at /admin/: escalation rules, levels, records, job runs.",
     ),
 )
 

@@ -10,16 +10,14 @@ from accounts.selectors import membership_get
 
 from . import notification_utils as notes
 from .audit import log_event
-from .errors import ActionNotAllowed, InvalidInput
+from .errors import InvalidInput
 from .models import Permit, PermitType
 from .policy import actor_for, require
 
 EDITABLE_FIELDS = ("permit_type", "title", "description", "location", "planned_start_time", "planned_end_time")
 
 
-def _validate(
-    *, project: Project, permit_type: PermitType, planned_start_time: datetime, planned_end_time: datetime
-) -> None:
+def _validate(*, permit_type: PermitType, planned_start_time: datetime, planned_end_time: datetime) -> None:
     errors: dict[str, list[str]] = {}
     if planned_end_time <= planned_start_time:
         errors["planned_end_time"] = ["The planned end must be after the planned start."]
@@ -51,7 +49,6 @@ def create_permit(
     if membership_get(user=by, project_id=project.pk) is None:
         raise InvalidInput({"project": ["You are not a member of this project."]})
     _validate(
-        project=project,
         permit_type=permit_type,
         planned_start_time=planned_start_time,
         planned_end_time=planned_end_time,
@@ -89,7 +86,6 @@ def update_permit(*, permit: Permit, by: User, now: datetime | None = None, **ch
     for name, value in changes.items():
         setattr(permit, name, value)
     _validate(
-        project=permit.project,
         permit_type=permit.permit_type,
         planned_start_time=permit.planned_start_time,
         planned_end_time=permit.planned_end_time,
@@ -97,8 +93,3 @@ def update_permit(*, permit: Permit, by: User, now: datetime | None = None, **ch
     permit.save()
     log_event(permit, by=by, action="edited", now=now, comment=", ".join(sorted(changes)))
     return permit
-
-
-def ensure_member(user: User, project: Project) -> None:
-    if membership_get(user=user, project_id=project.pk) is None:
-        raise ActionNotAllowed("You are not a member of this project.")

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import eligible_reviewers
 
 from . import notification_utils as notes
 from .audit import log_event, transition
@@ -29,6 +28,7 @@ from .models import (
 )
 from .models.workflow import STEP_ORDER, STEP_ROLE
 from .policy import actor_for, require
+from .selectors import reviewer_candidates
 from .states import ALLOWED_TRANSITIONS, is_allowed
 
 S = PermitStatus
@@ -69,11 +69,8 @@ def _open_step(permit: Permit, step_id: str, *, now: datetime) -> WorkflowStep:
     return step
 
 
-def _assign(
-    permit: Permit, step: WorkflowStep, *, by: User, assignee: User, chooser: User, field: str, now: datetime
-) -> None:
-    eligible = eligible_reviewers(project_id=permit.project_id, chooser=chooser, exclude_ids=[permit.created_by_id])
-    if not eligible.filter(pk=assignee.pk).exists():
+def _assign(permit: Permit, step: WorkflowStep, *, by: User, assignee: User, field: str, now: datetime) -> None:
+    if not reviewer_candidates(permit, step=StepId(step.step_id), by=by).filter(pk=assignee.pk).exists():
         raise InvalidInput(
             {
                 f"{STEP_ROLE[step.step_id]}_id": [
@@ -101,24 +98,14 @@ def _complete_step(step: WorkflowStep, *, status: str, by: User, comments: str, 
     step.save(update_fields=["status", "completed_at", "completed_by", "comments", "next_check_at"])
 
 
-def _default_verifier(permit: Permit, creator: User) -> User | None:
-    eligible = list(eligible_reviewers(project_id=permit.project_id, chooser=creator, exclude_ids=[creator.pk])[:2])
+def _default_verifier(permit: Permit, *, by: User) -> User | None:
+    """The only eligible verifier, else the one PTW_DEFAULT_VERIFIER_USERNAME names, else None."""
+    candidates = reviewer_candidates(permit, step=StepId.VERIFICATION, by=by)
+    eligible = list(candidates[:2])
     if len(eligible) == 1:
         return eligible[0]
     username = settings.PTW_DEFAULT_VERIFIER_USERNAME
-    return (
-        next(
-            (
-                user
-                for user in eligible_reviewers(
-                    project_id=permit.project_id, chooser=creator, exclude_ids=[creator.pk]
-                ).filter(username=username)
-            ),
-            None,
-        )
-        if username
-        else None
-    )
+    return candidates.filter(username=username).first() if username else None
 
 
 @transaction.atomic
@@ -142,9 +129,9 @@ def initiate_workflow(*, permit: Permit, by: User, now: datetime | None = None) 
     step = _open_step(permit, StepId.VERIFICATION, now=now)
     notes.notify_permit_submitted(permit, now=now)
     # The creator chooses the verifier (as in assign_verifier), even when a Grade A admin submits.
-    verifier = _default_verifier(permit, permit.created_by)
+    verifier = _default_verifier(permit, by=by)
     if verifier is not None:
-        _assign(permit, step, by=by, assignee=verifier, chooser=permit.created_by, field="verifier", now=now)
+        _assign(permit, step, by=by, assignee=verifier, field="verifier", now=now)
         notes.notify_verifier_assigned(permit, verifier.pk, sender_id=by.pk, now=now)
     return permit
 
@@ -154,7 +141,7 @@ def assign_verifier(*, permit: Permit, by: User, verifier: User, now: datetime |
     now = now or timezone.now()
     _start(permit, by, "assign_verifier")
     step = _step(permit, StepId.VERIFICATION)
-    _assign(permit, step, by=by, assignee=verifier, chooser=permit.created_by, field="verifier", now=now)
+    _assign(permit, step, by=by, assignee=verifier, field="verifier", now=now)
     notes.notify_verifier_assigned(permit, verifier.pk, sender_id=by.pk, now=now)
     return permit
 
@@ -181,7 +168,7 @@ def verify_permit(
     )
     approval = _open_step(permit, StepId.APPROVAL, now=now)
     if approver is not None:
-        _assign(permit, approval, by=by, assignee=approver, chooser=by, field="approver", now=now)
+        _assign(permit, approval, by=by, assignee=approver, field="approver", now=now)
         notes.notify_approver_assigned(permit, approver.pk, sender_id=by.pk, now=now)
     return permit
 
@@ -191,7 +178,7 @@ def assign_approver(*, permit: Permit, by: User, approver: User, now: datetime |
     now = now or timezone.now()
     _start(permit, by, "assign_approver")
     step = _step(permit, StepId.APPROVAL)
-    _assign(permit, step, by=by, assignee=approver, chooser=by, field="approver", now=now)
+    _assign(permit, step, by=by, assignee=approver, field="approver", now=now)
     notes.notify_approver_assigned(permit, approver.pk, sender_id=by.pk, now=now)
     return permit
 

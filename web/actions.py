@@ -12,7 +12,7 @@ from django import forms
 from accounts.models import User
 from ptw import closeout, isolation, workflow
 from ptw.isolation import STEP_FOR_ACTION
-from ptw.models import CloseoutTemplate, Permit, PermitCloseout, PermitIsolationPoint
+from ptw.models import Permit, PermitIsolationPoint
 from ptw.models.isolation import ISOLATION_NEXT
 
 from .forms import (
@@ -194,7 +194,7 @@ def offered(available: list[str]) -> list[str]:
 def make_form(key: str, permit: Permit, user: User, data=None, **kwargs) -> forms.Form:
     kwargs.update(permit=permit, user=user, prefix=key)
     if key == "closeout":
-        kwargs["items"] = _closeout_items(permit)
+        kwargs["items"] = closeout.closeout_for(permit).items
     return ACTIONS[key].form(data, **kwargs)
 
 
@@ -219,12 +219,3 @@ def isolation_rows(permit: Permit, user: User, *, can_update: bool) -> list[tupl
             )
         rows.append((assignment, form, step))
     return rows
-
-
-def _closeout_items(permit: Permit) -> list[dict]:
-    """The permit's checklist, or (before its first save) its type's template, unticked."""
-    found = PermitCloseout.objects.filter(permit=permit).first()
-    if found is not None:
-        return found.items
-    template = CloseoutTemplate.objects.filter(permit_type_id=permit.permit_type_id, is_active=True).first()
-    return [{**item, "done": False, "remarks": ""} for item in (template.items if template else [])]

@@ -6,9 +6,18 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Project, User
-from accounts.selectors import eligible_reviewers, projects_of
+from accounts.selectors import projects_of
 from ptw.errors import InvalidInput
-from ptw.models import EscalationRule, IsolationPoint, Permit, PermitIsolationPoint, PermitStatus, PermitType
+from ptw.models import (
+    EscalationRule,
+    IsolationPoint,
+    Permit,
+    PermitIsolationPoint,
+    PermitStatus,
+    PermitType,
+    StepId,
+)
+from ptw.selectors import reviewer_candidates
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -95,19 +104,12 @@ class UserChoiceField(forms.ModelChoiceField):
         return name if name == obj.username else f"{name} ({obj.username})"
 
 
-def _reviewers(permit: Permit, chooser: User, *, exclude: tuple[int, ...] = ()):
-    return eligible_reviewers(
-        project_id=permit.project_id, chooser=chooser, exclude_ids=[permit.created_by_id, *exclude]
-    )
-
-
 class AssignVerifierForm(ActionForm):
     verifier = UserChoiceField(queryset=User.objects.none())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The creator's choice rules apply whoever assigns (as in ptw.workflow.assign_verifier).
-        self.fields["verifier"].queryset = _reviewers(self.permit, self.permit.created_by)
+        self.fields["verifier"].queryset = reviewer_candidates(self.permit, step=StepId.VERIFICATION, by=self.user)
 
 
 class AssignApproverForm(ActionForm):
@@ -115,7 +117,7 @@ class AssignApproverForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["approver"].queryset = _reviewers(self.permit, self.user)
+        self.fields["approver"].queryset = reviewer_candidates(self.permit, step=StepId.APPROVAL, by=self.user)
 
 
 DECISIONS = [("approve", "Approve"), ("reject", "Reject")]
@@ -142,8 +144,10 @@ class VerifyForm(DecisionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Offering the verifier as their own approver would invite a one-person check.
-        self.fields["approver"].queryset = _reviewers(self.permit, self.user, exclude=(self.user.pk,))
+        # The service accepts the verifier as approver (four-eyes is not enforced there yet);
+        # the page does not offer it, as that would invite a one-person check.
+        candidates = reviewer_candidates(self.permit, step=StepId.APPROVAL, by=self.user)
+        self.fields["approver"].queryset = candidates.exclude(pk=self.user.pk)
 
 
 class IsolationAssignForm(ActionForm):

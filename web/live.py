@@ -3,7 +3,7 @@
 Whatever process writes a notification (a web request, a Celery worker, the cron command),
 it lands in the database, so each open stream polls it about once a second: "my
 notifications with id > the last one sent" (primary key range within the recipient) and "my
-unread count" (partial index notification_unread). Both are cheap and need no broker, which
+unread count" (partial index notification_unread_inbox). Both are cheap and need no broker, which
 keeps the embedded default (SQLite, no Redis) inside the 2-second promise. The browser's
 EventSource reconnects by itself and sends Last-Event-ID, so a stream may end at any time
 (each lives a few minutes) without losing anything.

@@ -6,9 +6,9 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.selectors import eligible_reviewers
+from ptw.models import StepId
 from ptw.permits import create_permit, update_permit
-from ptw.selectors import permit_get_for_user, permits_visible_to
+from ptw.selectors import permit_get_for_user, permits_visible_to, reviewer_candidates
 from ptw.timeline import permit_timeline
 
 from .serializers import PermitDetailSerializer, PermitSerializer, TimelineEntrySerializer, UserSummarySerializer
@@ -75,15 +75,13 @@ class PermitDetailView(APIView):
 
 
 class ReviewerCandidatesView(APIView):
-    """Users eligible as verifier or approver: EPC or client members (a client picks clients), not the creator."""
+    """Users eligible as verifier or approver (ptw.selectors.reviewer_candidates)."""
 
-    role = ""
+    step = StepId.VERIFICATION
 
     def get(self, request, pk: int):
         permit = permit_get_for_user(request.user, pk)
-        # The creator chooses the verifier; the verifier (or whoever assigns) chooses the approver.
-        chooser = permit.created_by if self.role == "verifier" else request.user
-        users = eligible_reviewers(project_id=permit.project_id, chooser=chooser, exclude_ids=[permit.created_by_id])
+        users = reviewer_candidates(permit, step=self.step, by=request.user)
         return Response(UserSummarySerializer(users, many=True).data)
 
 
@@ -93,7 +91,7 @@ class ReviewerCandidatesView(APIView):
     responses={200: UserSummarySerializer(many=True), **PERMIT_READ_ERRORS},
 )
 class VerifierCandidatesView(ReviewerCandidatesView):
-    role = "verifier"
+    step = StepId.VERIFICATION
 
 
 @extend_schema(
@@ -102,7 +100,7 @@ class VerifierCandidatesView(ReviewerCandidatesView):
     responses={200: UserSummarySerializer(many=True), **PERMIT_READ_ERRORS},
 )
 class ApproverCandidatesView(ReviewerCandidatesView):
-    role = "approver"
+    step = StepId.APPROVAL
 
 
 class PermitTimelineView(APIView):

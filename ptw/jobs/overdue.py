@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.models import ADMIN_GRADES, Membership, Project
 from backend.bulk import insert_ignore, set_column_by_id
 
+from ..durations import format_duration, format_hours
 from ..models import (
     EscalationLevel,
     EscalationRecord,
@@ -314,7 +315,7 @@ def _message(plan: _Plan, level: EscalationLevel, user_id: int) -> str:
     """Which step, who holds it, for how long."""
     step, permit = plan.step, plan.step.permit
     what = f"The {step.name.lower()} of permit {permit.permit_number} ({permit.title})"
-    how_long = f"{_duration(plan.pending)} (limit {_hours_text(plan.limit_hours)} h)"
+    how_long = f"{format_duration(plan.pending)} (limit {format_hours(plan.limit_hours)} h)"
     if step.assignee_id is None:
         who = "you" if user_id == permit.created_by_id else step.creator_name
         text = f"{what} has had nobody assigned for {how_long}: {who} must assign someone."
@@ -342,15 +343,3 @@ def _record(plan: _Plan, level: EscalationLevel, recipient_ids: list[int], now: 
 
 def _hours(delta: timedelta) -> float:
     return round(delta.total_seconds() / 3600, 2)
-
-
-def _hours_text(hours: Decimal) -> str:
-    return f"{hours.normalize():f}"
-
-
-def _duration(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    text = f"{hours} h {minutes:02d} min"
-    return f"{days} d {text}" if days else text
