@@ -28,6 +28,7 @@ from .models import (
     PermitType,
     RiskLevel,
 )
+from .selectors import closeout_for
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (the published demo password)
 PROJECT_CODE = "DEMO"
@@ -263,18 +264,18 @@ class Demo:
             assignment = isolation.assign_isolation_point(
                 permit=permit, by=permit.created_by, point=self.points[code], now=at
             )
-            isolation.update_isolation_point(
+            isolation.isolate_point(
+                permit=permit,
                 assignment=assignment,
                 by=permit.created_by,
-                action="isolate",
                 lock_ids=[f"L-{permit.pk:03d}-{index + 1}"],
                 now=at + timedelta(minutes=5),
             )
             if verified:
-                isolation.update_isolation_point(
+                isolation.verify_isolation(
+                    permit=permit,
                     assignment=assignment,
                     by=self.users["epc_verifier"],
-                    action="verify",
                     notes="Zero energy confirmed.",
                     now=at + timedelta(minutes=10),
                 )
@@ -283,7 +284,7 @@ class Demo:
         workflow.activate_permit(permit=permit, by=permit.created_by, now=at)
 
     def close_out(self, permit: Permit, *, at: datetime) -> None:
-        items = {item["key"]: {"done": True} for item in closeout.start_closeout(permit).items}
+        items = {item["key"]: {"done": True} for item in closeout_for(permit).items}
         closeout.update_closeout(permit=permit, by=permit.created_by, items=items, remarks="Area handed back.", now=at)
 
 

@@ -8,11 +8,12 @@ from django.utils import timezone
 from accounts.models import Project, User
 from accounts.selectors import membership_get
 
+from . import actions
 from . import notification_utils as notes
+from .actions import performs
 from .audit import log_event
 from .errors import InvalidInput
 from .models import Permit, PermitType
-from .policy import actor_for, require
 
 EDITABLE_FIELDS = ("permit_type", "title", "description", "location", "planned_start_time", "planned_end_time")
 
@@ -71,15 +72,13 @@ def create_permit(
     return permit
 
 
-@transaction.atomic
+@performs(actions.EDIT)
 def update_permit(*, permit: Permit, by: User, now: datetime | None = None, **changes) -> Permit:
     """Edit a draft permit (creator only)."""
     now = now or timezone.now()
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput({name: ["This field cannot be changed."] for name in sorted(unknown)})
-    permit.refresh_from_db(from_queryset=Permit.objects.select_for_update())
-    require(actor_for(by, permit), permit, "edit")
     changes = {name: value for name, value in changes.items() if getattr(permit, name) != value}
     if not changes:
         return permit  # nothing changed: no write, no audit event

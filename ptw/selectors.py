@@ -6,7 +6,7 @@ from django.http import Http404
 from accounts.models import User
 from accounts.selectors import eligible_reviewers
 
-from .models import Permit, StepId, StepStatus, WorkflowStep
+from .models import CloseoutTemplate, Permit, PermitCloseout, StepId, StepStatus, WorkflowStep
 
 
 def permits_visible_to(user: User) -> QuerySet[Permit]:
@@ -51,3 +51,22 @@ def reviewer_candidates(permit: Permit, *, step: StepId, by: User) -> QuerySet[U
     """
     chooser = permit.created_by if step == StepId.VERIFICATION else by
     return eligible_reviewers(project_id=permit.project_id, chooser=chooser, exclude_ids=[permit.created_by_id])
+
+
+def closeout_for(permit: Permit) -> PermitCloseout:
+    """The permit's closeout, or an unsaved one built from its type's active template (for reading)."""
+    closeout = PermitCloseout.objects.filter(permit=permit).select_related("completed_by").first()
+    if closeout is not None:
+        return closeout
+    template = CloseoutTemplate.objects.filter(permit_type_id=permit.permit_type_id, is_active=True).first()
+    items = [
+        {
+            "key": item["key"],
+            "label": item["label"],
+            "required": bool(item.get("required", True)),
+            "done": False,
+            "remarks": "",
+        }
+        for item in (template.items if template else [])
+    ]
+    return PermitCloseout(permit=permit, template=template, items=items)

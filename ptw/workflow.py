@@ -1,18 +1,21 @@
-"""Every permit transition is one service function here (DESIGN.md).
+"""Every permit transition is one service function here (DESIGN.md), each performing one
+action declared in ptw/actions.py.
 
-Each is atomic: the status change (a conditional UPDATE), its audit event and its
-notifications commit together or not at all. Domain errors (ptw/errors.py) change nothing.
+Each is atomic (`@performs`: the permit locked, the policy checked): the status change (a
+conditional UPDATE), its audit event and its notifications commit together or not at all.
+Domain errors (ptw/errors.py) change nothing.
 """
 
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 
+from . import actions
 from . import notification_utils as notes
+from .actions import performs
 from .audit import log_event, transition
 from .closeout import missing_closeout_items, start_closeout
 from .errors import IllegalTransition, InvalidInput
@@ -27,19 +30,10 @@ from .models import (
     WorkflowStep,
 )
 from .models.workflow import STEP_ORDER, STEP_ROLE
-from .policy import actor_for, require
 from .selectors import reviewer_candidates
 from .states import ALLOWED_TRANSITIONS, is_allowed
 
 S = PermitStatus
-
-
-def _start(permit: Permit, by: User, action: str):
-    """Lock the permit row, re-read its state, check the action is allowed; return the actor."""
-    permit.refresh_from_db(from_queryset=Permit.objects.select_for_update())
-    actor = actor_for(by, permit)
-    require(actor, permit, action)
-    return actor
 
 
 def _step(permit: Permit, step_id: str) -> WorkflowStep | None:
@@ -108,11 +102,10 @@ def _default_verifier(permit: Permit, *, by: User) -> User | None:
     return candidates.filter(username=username).first() if username else None
 
 
-@transaction.atomic
+@performs(actions.INITIATE)
 def initiate_workflow(*, permit: Permit, by: User, now: datetime | None = None) -> Permit:
     """Submit a draft: start the workflow, open the verification step, auto-assign if possible."""
     now = now or timezone.now()
-    _start(permit, by, "initiate")
     transition(
         permit,
         to=S.SUBMITTED,
@@ -136,17 +129,17 @@ def initiate_workflow(*, permit: Permit, by: User, now: datetime | None = None) 
     return permit
 
 
-@transaction.atomic
+@performs(actions.ASSIGN_VERIFIER)
 def assign_verifier(*, permit: Permit, by: User, verifier: User, now: datetime | None = None) -> Permit:
+    """Assign (or reassign) the pending verification step; the verifier is notified."""
     now = now or timezone.now()
-    _start(permit, by, "assign_verifier")
     step = _step(permit, StepId.VERIFICATION)
     _assign(permit, step, by=by, assignee=verifier, field="verifier", now=now)
     notes.notify_verifier_assigned(permit, verifier.pk, sender_id=by.pk, now=now)
     return permit
 
 
-@transaction.atomic
+@performs(actions.VERIFY)
 def verify_permit(
     *,
     permit: Permit,
@@ -158,7 +151,6 @@ def verify_permit(
 ) -> Permit:
     """Approve (optionally choosing the approver) or reject the verification step."""
     now = now or timezone.now()
-    _start(permit, by, "verify")
     step = _step(permit, StepId.VERIFICATION)
     if not approve:
         return _reject(permit, step, by=by, comments=comments, stage="verification", now=now)
@@ -173,22 +165,22 @@ def verify_permit(
     return permit
 
 
-@transaction.atomic
+@performs(actions.ASSIGN_APPROVER)
 def assign_approver(*, permit: Permit, by: User, approver: User, now: datetime | None = None) -> Permit:
+    """Assign (or reassign) the pending approval step; the approver is notified."""
     now = now or timezone.now()
-    _start(permit, by, "assign_approver")
     step = _step(permit, StepId.APPROVAL)
     _assign(permit, step, by=by, assignee=approver, field="approver", now=now)
     notes.notify_approver_assigned(permit, approver.pk, sender_id=by.pk, now=now)
     return permit
 
 
-@transaction.atomic
+@performs(actions.APPROVE)
 def approve_permit(
     *, permit: Permit, by: User, approve: bool, comments: str = "", now: datetime | None = None
 ) -> Permit:
+    """Approve (the approver must be assigned) or reject (with comments) the approval step."""
     now = now or timezone.now()
-    _start(permit, by, "approve")
     step = _step(permit, StepId.APPROVAL)
     if not approve:
         return _reject(permit, step, by=by, comments=comments, stage="approval", now=now)
@@ -219,11 +211,10 @@ def _reject(permit: Permit, step: WorkflowStep, *, by: User, comments: str, stag
     return permit
 
 
-@transaction.atomic
+@performs(actions.RESUBMIT)
 def resubmit_permit(*, permit: Permit, by: User, comment: str = "", now: datetime | None = None) -> Permit:
     """Return a rejected permit to draft so its creator can edit it and submit it again."""
     now = now or timezone.now()
-    _start(permit, by, "resubmit")
     transition(permit, to=S.DRAFT, by=by, action="returned_to_draft", comment=comment, now=now)
     return permit
 
@@ -234,11 +225,10 @@ def _skip_open_steps(permit: Permit, *, now: datetime) -> None:
     )
 
 
-@transaction.atomic
+@performs(actions.ACTIVATE)
 def activate_permit(*, permit: Permit, by: User, now: datetime | None = None) -> Permit:
     """Start the work. Refused while required isolation points are not verified."""
     now = now or timezone.now()
-    _start(permit, by, "activate")
     if permit.permit_type.requires_structured_isolation:
         missing = unverified_required_points(permit)
         if missing:
@@ -257,11 +247,10 @@ def activate_permit(*, permit: Permit, by: User, now: datetime | None = None) ->
     return permit
 
 
-@transaction.atomic
+@performs(actions.COMPLETE)
 def complete_permit(*, permit: Permit, by: User, comment: str = "", now: datetime | None = None) -> Permit:
     """Finish the work. Refused while required closeout items are open (listed in the error)."""
     now = now or timezone.now()
-    _start(permit, by, "complete")
     if permit.permit_type.requires_closeout:
         missing = missing_closeout_items(permit)
         if missing:
@@ -285,10 +274,10 @@ def complete_permit(*, permit: Permit, by: User, comment: str = "", now: datetim
     return permit
 
 
-@transaction.atomic
+@performs(actions.SUSPEND)
 def suspend_permit(*, permit: Permit, by: User, comment: str = "", now: datetime | None = None) -> Permit:
+    """Stop active work for now (a comment saying why is required); it stays live and can expire."""
     now = now or timezone.now()
-    _start(permit, by, "suspend")
     if not comment.strip():
         raise InvalidInput({"comment": ["Say why the work is suspended."]})
     transition(
@@ -297,18 +286,18 @@ def suspend_permit(*, permit: Permit, by: User, comment: str = "", now: datetime
     return permit
 
 
-@transaction.atomic
+@performs(actions.RESUME)
 def resume_permit(*, permit: Permit, by: User, comment: str = "", now: datetime | None = None) -> Permit:
+    """Resume suspended work."""
     now = now or timezone.now()
-    _start(permit, by, "resume")
     transition(permit, to=S.ACTIVE, by=by, action="resumed", comment=comment, now=now, fields={"suspended_at": None})
     return permit
 
 
-@transaction.atomic
+@performs(actions.CANCEL)
 def cancel_permit(*, permit: Permit, by: User, comment: str = "", now: datetime | None = None) -> Permit:
+    """Cancel the permit at any stage before it ends; its open workflow steps are skipped."""
     now = now or timezone.now()
-    _start(permit, by, "cancel")
     transition(
         permit, to=S.CANCELLED, by=by, action="cancelled", comment=comment, now=now, fields={"cancelled_at": now}
     )

@@ -1,38 +1,20 @@
 """Output serializers: how permits and their parts look in API responses."""
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Membership, Project, User
+from ptw.actions import available_actions
 from ptw.models import (
     IsolationPoint,
-    IsolationStatus,
     Permit,
     PermitCloseout,
     PermitIsolationPoint,
-    PermitStatus,
     PermitType,
-    StepStatus,
     WorkflowStep,
 )
-from ptw.policy import actor_for, available_actions
+from ptw.policy import actor_for
 
-
-# Named schema components, so the "status" enums don't collide in the OpenAPI schema.
-@extend_schema_field({"type": "string", "enum": list(PermitStatus.values)}, component_name="PermitStatus")
-class PermitStatusField(serializers.ChoiceField):
-    def __init__(self, **kwargs):
-        super().__init__(choices=PermitStatus.choices, **kwargs)
-
-
-@extend_schema_field({"type": "string", "enum": list(StepStatus.values)}, component_name="StepStatus")
-class StepStatusField(serializers.CharField):
-    pass
-
-
-@extend_schema_field({"type": "string", "enum": list(IsolationStatus.values)}, component_name="IsolationStatus")
-class IsolationStatusField(serializers.CharField):
-    pass
+from .fields import IsolationStatusField, PermitStatusField, StepStatusField
 
 
 class UserSummarySerializer(serializers.ModelSerializer):

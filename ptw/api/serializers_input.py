@@ -7,7 +7,7 @@ from rest_framework import serializers
 from accounts.models import Project, User
 from ptw.models import IsolationPoint, PermitType
 
-from .serializers import PermitStatusField
+from .fields import PermitStatusField
 
 
 class StrictSerializer(serializers.Serializer):
@@ -115,15 +115,18 @@ class IsolationAssignSerializer(StrictSerializer):
     required = serializers.BooleanField(required=False, default=True)
 
 
-class IsolationUpdateSerializer(StrictSerializer):
+class IsolationNotesSerializer(StrictSerializer):
+    notes = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
+
+
+class IsolateSerializer(IsolationNotesSerializer):
     lock_ids = serializers.ListField(
         child=serializers.CharField(max_length=50),
         max_length=100,
         required=False,
         default=list,
-        help_text="Isolate only: the ids of the locks applied.",
+        help_text="The ids of the locks applied (at least one).",
     )
-    notes = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
 
 
 class CloseoutItemChangeSerializer(StrictSerializer):

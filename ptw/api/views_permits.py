@@ -1,11 +1,13 @@
 """Permits: list, create, read, edit while draft, who may review them, and their timeline."""
 
 from django.db.models import Q
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ptw.actions import EDIT
 from ptw.models import StepId
 from ptw.permits import create_permit, update_permit
 from ptw.selectors import permit_get_for_user, permits_visible_to, reviewer_candidates
@@ -70,12 +72,12 @@ class PermitDetailView(APIView):
     )
     def patch(self, request, pk: int):
         permit = permit_get_for_user(request.user, pk)
-        update_permit(permit=permit, by=request.user, **parse(PermitUpdateSerializer, request.data))
+        update_permit(permit=permit, by=request.user, now=timezone.now(), **parse(EDIT.serializer, request.data))
         return permit_response(request, pk)
 
 
 class ReviewerCandidatesView(APIView):
-    """Users eligible as verifier or approver (ptw.selectors.reviewer_candidates)."""
+    """Users eligible as verifier or approver: EPC or client members (a client picks clients), not the creator."""
 
     step = StepId.VERIFICATION
 

@@ -14,7 +14,7 @@ from ptw.escalation import (
     check_pending_closeout_and_isolation,
     cleanup_old_notifications,
 )
-from ptw.isolation import assign_isolation_point, update_isolation_point
+from ptw.isolation import assign_isolation_point, isolate_point, verify_isolation
 from ptw.models import EscalationRecord, PermitEvent, PermitStatus
 from ptw.tests.factories import CloseoutTemplateFactory, IsolationPointFactory, PermitTypeFactory
 from ptw.tests.test_escalation import submit
@@ -153,8 +153,8 @@ def test_unverified_isolation_reminds_creator_and_verifier_when_escalations_are_
     ]
     assert report.counts["isolation_notifications"] == 2
 
-    update_isolation_point(assignment=assignment, by=verifier, action="isolate", lock_ids=["L-1"])
-    update_isolation_point(assignment=assignment, by=permit.created_by, action="verify")
+    isolate_point(permit=permit, assignment=assignment, by=verifier, lock_ids=["L-1"])
+    verify_isolation(permit=permit, assignment=assignment, by=permit.created_by)
     assert check_pending_closeout_and_isolation(now=at(12, day=1)).counts["isolation_permits"] == 0
 
 

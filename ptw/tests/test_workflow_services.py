@@ -11,7 +11,7 @@ from notifications.models import Notification
 from ptw import workflow
 from ptw.closeout import update_closeout
 from ptw.errors import ActionNotAllowed, IllegalTransition
-from ptw.isolation import assign_isolation_point, update_isolation_point
+from ptw.isolation import assign_isolation_point, isolate_point, verify_isolation
 from ptw.models import PermitEvent, PermitStatus, StepStatus
 from ptw.permits import create_permit, update_permit
 from ptw.selectors import my_pending_steps
@@ -55,10 +55,10 @@ def test_a_permit_walks_from_draft_to_completed(project, creator, verifier, appr
     with pytest.raises(IllegalTransition) as refused:
         workflow.activate_permit(permit=permit, by=creator)
     assert point.code in refused.value.message
-    update_isolation_point(assignment=assignment, by=creator, action="isolate", lock_ids=["L1"])
+    isolate_point(permit=permit, assignment=assignment, by=creator, lock_ids=["L1"])
     with pytest.raises(ActionNotAllowed):
-        update_isolation_point(assignment=assignment, by=creator, action="verify")
-    update_isolation_point(assignment=assignment, by=verifier, action="verify")
+        verify_isolation(permit=permit, assignment=assignment, by=creator)
+    verify_isolation(permit=permit, assignment=assignment, by=verifier)
     workflow.activate_permit(permit=permit, by=creator)
     assert permit.status == PermitStatus.ACTIVE
 
