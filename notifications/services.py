@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.utils import timezone
 
 from backend.bulk import insert_ignore
 
@@ -30,13 +29,12 @@ class NewNotification:
 _CHUNK = 500
 
 
-def notify_many(items: Sequence[NewNotification], *, now: datetime | None = None) -> list[int]:
+def notify_many(items: Sequence[NewNotification], *, now: datetime) -> list[int]:
     """Insert the notifications that don't exist yet; return the ids of those inserted.
 
     Duplicates (same recipient and dedupe key) are skipped by the database itself, so
     concurrent writers can never create two. Live delivery is published after commit.
     """
-    now = now or timezone.now()
     # One global order of rows: two concurrent batches overlapping in reverse order would
     # otherwise wait on each other's conflicting rows (a deadlock on PostgreSQL).
     items = sorted(items, key=lambda item: (item.recipient_id, item.dedupe_key))
@@ -47,7 +45,7 @@ def notify_many(items: Sequence[NewNotification], *, now: datetime | None = None
     return [notification_id for notification_id, _ in created]
 
 
-def notify(item: NewNotification, *, now: datetime | None = None) -> Notification | None:
+def notify(item: NewNotification, *, now: datetime) -> Notification | None:
     """Create one notification; None when it already exists."""
     ids = notify_many([item], now=now)
     return Notification.objects.get(pk=ids[0]) if ids else None
@@ -76,10 +74,10 @@ def _insert_chunk(items: Sequence[NewNotification], now: datetime) -> list[tuple
 # --- The inbox owner's writes (the API and the web inbox call these) ---
 
 
-def mark_read(*, notification: Notification, now: datetime | None = None) -> Notification:
+def mark_read(*, notification: Notification, now: datetime) -> Notification:
     """Mark read (idempotent: the first read time is kept); return the notification."""
     if notification.read_at is None:
-        notification.read_at = now or timezone.now()
+        notification.read_at = now
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at)
     return notification
 
@@ -92,9 +90,9 @@ def mark_unread(*, notification: Notification) -> Notification:
     return notification
 
 
-def mark_all_read(*, user: AbstractBaseUser, now: datetime | None = None) -> int:
+def mark_all_read(*, user: AbstractBaseUser, now: datetime) -> int:
     """Mark every unread notification of `user` read; return how many were marked."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=now or timezone.now())
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=now)
 
 
 def delete(*, notification: Notification) -> None:

@@ -10,6 +10,7 @@ machine in ptw/workflow.py is their only writer, and the one permit action offer
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from .errors import PTWError
@@ -284,7 +285,7 @@ class PermitAdmin(ReadOnlyAdmin):
         cancelled, refused = 0, []
         for permit in queryset:
             try:
-                cancel_permit(permit=permit, by=request.user, comment="Cancelled from the admin.")
+                cancel_permit(permit=permit, by=request.user, comment="Cancelled from the admin.", now=timezone.now())
                 cancelled += 1
             except PTWError as error:
                 refused.append(error.message)

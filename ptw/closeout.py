@@ -2,8 +2,6 @@
 
 from datetime import datetime
 
-from django.utils import timezone
-
 from accounts.models import User
 
 from . import actions
@@ -14,16 +12,18 @@ from .models import Permit, PermitCloseout
 from .selectors import closeout_for
 
 
-def start_closeout(permit: Permit) -> PermitCloseout:
+def start_closeout(permit: Permit, *, now: datetime) -> PermitCloseout:
     """The permit's closeout, created from its type's active template on first use."""
     closeout = closeout_for(permit)
     if closeout.pk is None:
+        closeout.updated_at = now
         closeout.save()
     return closeout
 
 
-def missing_closeout_items(permit: Permit) -> list[str]:
-    return start_closeout(permit).missing_required_items
+def missing_closeout_items(permit: Permit, *, now: datetime) -> list[str]:
+    """Labels of the required checklist items not done yet (the checklist starts if it had not)."""
+    return start_closeout(permit, now=now).missing_required_items
 
 
 @performs(actions.CLOSEOUT)
@@ -33,11 +33,10 @@ def update_closeout(
     by: User,
     items: dict[str, dict] | None = None,
     remarks: str | None = None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> PermitCloseout:
     """Tick items ({key: {"done": bool, "remarks": str}}); stamps completion when all required are done."""
-    now = now or timezone.now()
-    closeout = start_closeout(permit)
+    closeout = start_closeout(permit, now=now)
     known = {item["key"]: item for item in closeout.items}
     unknown = sorted(set(items or {}) - set(known))
     if unknown:
@@ -53,6 +52,7 @@ def update_closeout(
         closeout.completed_by, closeout.completed_at = by, now
     elif not closeout.is_complete:
         closeout.completed_by, closeout.completed_at = None, None
+    closeout.updated_at = now
     closeout.save()
     log_event(
         permit,

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import CompanyType, Grade, Membership, MembershipRole, Project, User
 
@@ -501,9 +500,9 @@ PERMIT_SCENARIOS: tuple[tuple[str, Callable[[Demo, str], None]], ...] = (
 )
 
 
-def seed_demo(*, now: datetime | None = None) -> DemoResult:
+def seed_demo(*, now: datetime) -> DemoResult:
     """Create whatever of the demo data is missing; return what was created, by kind."""
-    now = (now or timezone.now()).replace(second=0, microsecond=0)
+    now = now.replace(second=0, microsecond=0)
     result = DemoResult()
     with transaction.atomic():
         project, created = Project.objects.get_or_create(

@@ -2,8 +2,6 @@
 
 from datetime import datetime
 
-from django.utils import timezone
-
 from accounts.models import User
 
 from . import actions
@@ -26,10 +24,9 @@ def unverified_required_points(permit: Permit) -> list[str]:
 
 @performs(actions.ISOLATION)
 def assign_isolation_point(
-    *, permit: Permit, by: User, point: IsolationPoint, required: bool = True, now: datetime | None = None
+    *, permit: Permit, by: User, point: IsolationPoint, required: bool = True, now: datetime
 ) -> PermitIsolationPoint:
     """Assign a point of the project's library to the permit (required ones must be verified to start)."""
-    now = now or timezone.now()
     if point.project_id != permit.project_id or not point.is_active:
         raise InvalidInput({"point_id": ["This isolation point is not in the permit's project library."]})
     assignment, created = PermitIsolationPoint.objects.get_or_create(
@@ -51,10 +48,9 @@ def isolate_point(
     assignment: PermitIsolationPoint,
     lock_ids: list[str],
     notes: str = "",
-    now: datetime | None = None,
+    now: datetime,
 ) -> PermitIsolationPoint:
     """Record the isolation of an assigned point, with the ids of the locks applied."""
-    now = now or timezone.now()
     if not lock_ids:
         raise InvalidInput({"lock_ids": ["List the lock ids applied."]})
     assignment = _locked(permit, assignment, to=IsolationStatus.ISOLATED, verb="isolate")
@@ -66,10 +62,9 @@ def isolate_point(
 
 @performs(actions.VERIFY_ISOLATION)
 def verify_isolation(
-    *, permit: Permit, by: User, assignment: PermitIsolationPoint, notes: str = "", now: datetime | None = None
+    *, permit: Permit, by: User, assignment: PermitIsolationPoint, notes: str = "", now: datetime
 ) -> PermitIsolationPoint:
     """Verify an isolated point: zero energy confirmed by someone other than who isolated it."""
-    now = now or timezone.now()
     assignment = _locked(permit, assignment, to=IsolationStatus.VERIFIED, verb="verify")
     if assignment.isolated_by_id == by.pk:
         raise ActionNotAllowed("The isolation must be verified by someone other than who isolated it.")
@@ -79,10 +74,9 @@ def verify_isolation(
 
 @performs(actions.DEISOLATE_POINT)
 def deisolate_point(
-    *, permit: Permit, by: User, assignment: PermitIsolationPoint, notes: str = "", now: datetime | None = None
+    *, permit: Permit, by: User, assignment: PermitIsolationPoint, notes: str = "", now: datetime
 ) -> PermitIsolationPoint:
     """Remove the isolation of a verified point."""
-    now = now or timezone.now()
     assignment = _locked(permit, assignment, to=IsolationStatus.DEISOLATED, verb="deisolate")
     assignment.deisolated_by, assignment.deisolated_at = by, now
     return _moved_on(permit, assignment, to=IsolationStatus.DEISOLATED, by=by, notes=notes, now=now)

@@ -72,7 +72,7 @@ def generate_dedupe_key(
     permit_id: int,
     extra: str | None = None,
     *,
-    now: datetime | None = None,
+    now: datetime,
     tz: tzinfo | None = None,
 ) -> str:
     """MD5 of user, event, permit, the local date and `extra`; returns 32 hex digits.
@@ -82,7 +82,7 @@ def generate_dedupe_key(
     """
     if tz is None:
         tz = _zone(Permit.objects.filter(pk=permit_id).values_list("project__time_zone", flat=True).first())
-    local_date = timezone.localtime(now or timezone.now(), tz).date().isoformat()
+    local_date = timezone.localtime(now, tz).date().isoformat()
     raw = f"{user_id}:{event_type}:{permit_id}:{local_date}:{extra or ''}"
     return hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
 
@@ -103,7 +103,7 @@ class PermitNotice:
     dedupe_extra: str | None = None
 
 
-def build_ptw_notification(event: PermitNotice, *, now: datetime | None = None) -> NewNotification:
+def build_ptw_notification(event: PermitNotice, *, now: datetime) -> NewNotification:
     """The generic notification for one permit event (type, title, message, data, link, key)."""
     if event.event_type not in PTW_NOTIFICATION_TYPES:
         raise ValueError(f"Unknown PTW notification type '{event.event_type}'.")
@@ -142,7 +142,7 @@ def create_ptw_notification(
     sender_id: int | None = None,
     dedupe_extra: str | None = None,
     *,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Notification | None:
     """Create one PTW notification; None when it is a duplicate or notifications are off."""
     if not settings.NOTIFICATIONS_ENABLED:
@@ -151,7 +151,7 @@ def create_ptw_notification(
     return notify(build_ptw_notification(event, now=now), now=now)
 
 
-def create_ptw_notifications(events: Sequence[PermitNotice], *, now: datetime | None = None) -> list[int]:
+def create_ptw_notifications(events: Sequence[PermitNotice], *, now: datetime) -> list[int]:
     """Bulk form for sweeps: one insert for many events; returns the ids actually created."""
     if not settings.NOTIFICATIONS_ENABLED or not events:
         return []
@@ -165,7 +165,7 @@ def _notify_each(
     *,
     sender_id: int | None = None,
     skip_sender: bool = True,
-    now: datetime | None = None,
+    now: datetime,
     **kwargs,
 ) -> list[int]:
     """Notify each distinct user once; the actor is not told of their own action."""
@@ -181,35 +181,35 @@ def _notify_each(
 # --- One helper per event (specification section 1, wiring in ptw/workflow.py) ---
 
 
-def notify_permit_created(permit: Permit, *, now: datetime | None = None) -> list[int]:
+def notify_permit_created(permit: Permit, *, now: datetime) -> list[int]:
     """Confirmation to the creator (their own action, by design)."""
     return _notify_each([permit.created_by_id], "ptw_created", permit, skip_sender=False, now=now)
 
 
-def notify_permit_submitted(permit: Permit, *, now: datetime | None = None) -> list[int]:
+def notify_permit_submitted(permit: Permit, *, now: datetime) -> list[int]:
     return _notify_each([permit.created_by_id], "ptw_submitted", permit, skip_sender=False, now=now)
 
 
 def notify_verifier_assigned(
-    permit: Permit, verifier_id: int, *, sender_id: int | None = None, now: datetime | None = None
+    permit: Permit, verifier_id: int, *, sender_id: int | None = None, now: datetime
 ) -> list[int]:
     return _notify_each([verifier_id], "ptw_verification", permit, sender_id=sender_id, now=now)
 
 
 def notify_approver_assigned(
-    permit: Permit, approver_id: int, *, sender_id: int | None = None, now: datetime | None = None
+    permit: Permit, approver_id: int, *, sender_id: int | None = None, now: datetime
 ) -> list[int]:
     return _notify_each([approver_id], "ptw_approval", permit, sender_id=sender_id, now=now)
 
 
-def notify_permit_approved(permit: Permit, *, sender_id: int | None = None, now: datetime | None = None) -> list[int]:
+def notify_permit_approved(permit: Permit, *, sender_id: int | None = None, now: datetime) -> list[int]:
     return _notify_each(
         [permit.created_by_id, permit.verifier_id], "ptw_approved", permit, sender_id=sender_id, now=now
     )
 
 
 def notify_permit_rejected(
-    permit: Permit, *, stage: str, reason: str = "", sender_id: int | None = None, now: datetime | None = None
+    permit: Permit, *, stage: str, reason: str = "", sender_id: int | None = None, now: datetime
 ) -> list[int]:
     message = f"Permit {permit.permit_number} ({permit.title}) was rejected at {stage}."
     if reason:
@@ -226,13 +226,13 @@ def notify_permit_rejected(
     )
 
 
-def notify_permit_activated(permit: Permit, *, sender_id: int | None = None, now: datetime | None = None) -> list[int]:
+def notify_permit_activated(permit: Permit, *, sender_id: int | None = None, now: datetime) -> list[int]:
     return _notify_each(
         [permit.created_by_id, permit.approver_id], "ptw_activated", permit, sender_id=sender_id, now=now
     )
 
 
-def notify_permit_completed(permit: Permit, *, sender_id: int | None = None, now: datetime | None = None) -> list[int]:
+def notify_permit_completed(permit: Permit, *, sender_id: int | None = None, now: datetime) -> list[int]:
     return _notify_each(
         [permit.created_by_id, permit.verifier_id, permit.approver_id],
         "ptw_completed",
@@ -242,17 +242,17 @@ def notify_permit_completed(permit: Permit, *, sender_id: int | None = None, now
     )
 
 
-def notify_permit_expired(permit: Permit, *, now: datetime | None = None) -> list[int]:
+def notify_permit_expired(permit: Permit, *, now: datetime) -> list[int]:
     return _notify_each([permit.created_by_id], "ptw_expired", permit, now=now)
 
 
-def notify_permit_expiring(permit: Permit, *, now: datetime | None = None) -> list[int]:
+def notify_permit_expiring(permit: Permit, *, now: datetime) -> list[int]:
     return _notify_each([permit.created_by_id], "ptw_expiring", permit, now=now)
 
 
-def notify_closeout_required(permit: Permit, *, now: datetime | None = None) -> list[int]:
+def notify_closeout_required(permit: Permit, *, now: datetime) -> list[int]:
     return _notify_each([permit.created_by_id], "ptw_closeout_required", permit, now=now)
 
 
-def notify_isolation_pending(permit: Permit, *, now: datetime | None = None) -> list[int]:
+def notify_isolation_pending(permit: Permit, *, now: datetime) -> list[int]:
     return _notify_each([permit.created_by_id, permit.verifier_id], "ptw_isolation_pending", permit, now=now)

@@ -3,7 +3,6 @@
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import Project, User
 from accounts.selectors import membership_get
@@ -43,10 +42,9 @@ def create_permit(
     planned_start_time: datetime,
     planned_end_time: datetime,
     description: str = "",
-    now: datetime | None = None,
+    now: datetime,
 ) -> Permit:
     """Create a draft permit numbered PTW-<year>-<id>; the creator must be a project member."""
-    now = now or timezone.now()
     if membership_get(user=by, project_id=project.pk) is None:
         raise InvalidInput({"project": ["You are not a member of this project."]})
     _validate(
@@ -64,6 +62,7 @@ def create_permit(
         planned_end_time=planned_end_time,
         created_by=by,
         created_at=now,
+        updated_at=now,
     )
     permit.permit_number = permit_number_for(permit)
     permit.save(update_fields=["permit_number"])
@@ -73,9 +72,8 @@ def create_permit(
 
 
 @performs(actions.EDIT)
-def update_permit(*, permit: Permit, by: User, now: datetime | None = None, **changes) -> Permit:
+def update_permit(*, permit: Permit, by: User, now: datetime, **changes) -> Permit:
     """Edit a draft permit (creator only)."""
-    now = now or timezone.now()
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput({name: ["This field cannot be changed."] for name in sorted(unknown)})
@@ -89,6 +87,7 @@ def update_permit(*, permit: Permit, by: User, now: datetime | None = None, **ch
         planned_start_time=permit.planned_start_time,
         planned_end_time=permit.planned_end_time,
     )
+    permit.updated_at = now
     permit.save()
     log_event(permit, by=by, action="edited", now=now, comment=", ".join(sorted(changes)))
     return permit

@@ -7,6 +7,7 @@ Each returns its counts; per-permit failures are recorded in the job's JobRun, n
 
 from celery import shared_task
 from django.db import DatabaseError
+from django.utils import timezone
 
 from . import escalation
 
@@ -21,7 +22,7 @@ RETRY = {
 
 def _run(name: str) -> dict:
     # (Celery's Django fix-up closes stale database connections around each task.)
-    report = escalation.run_job(name)
+    report = escalation.run_job(name, now=timezone.now())
     return {"ok": report.ok, **report.counts}
 
 

@@ -9,7 +9,6 @@ Domain errors (ptw/errors.py) change nothing.
 from datetime import datetime
 
 from django.conf import settings
-from django.utils import timezone
 
 from accounts.models import User
 
@@ -103,9 +102,8 @@ def _default_verifier(permit: Permit, *, by: User) -> User | None:
 
 
 @performs(actions.INITIATE)
-def initiate_workflow(*, permit: Permit, by: User, now: datetime | None = None) -> Permit:
+def initiate_workflow(*, permit: Permit, by: User, now: datetime) -> Permit:
     """Submit a draft: start the workflow, open the verification step, auto-assign if possible."""
-    now = now or timezone.now()
     transition(
         permit,
         to=S.SUBMITTED,
@@ -130,9 +128,8 @@ def initiate_workflow(*, permit: Permit, by: User, now: datetime | None = None) 
 
 
 @performs(actions.ASSIGN_VERIFIER)
-def assign_verifier(*, permit: Permit, by: User, verifier: User, now: datetime | None = None) -> Permit:
+def assign_verifier(*, permit: Permit, by: User, verifier: User, now: datetime) -> Permit:
     """Assign (or reassign) the pending verification step; the verifier is notified."""
-    now = now or timezone.now()
     step = _step(permit, StepId.VERIFICATION)
     _assign(permit, step, by=by, assignee=verifier, field="verifier", now=now)
     notes.notify_verifier_assigned(permit, verifier.pk, sender_id=by.pk, now=now)
@@ -147,10 +144,9 @@ def verify_permit(
     approve: bool,
     comments: str = "",
     approver: User | None = None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Permit:
     """Approve (optionally choosing the approver) or reject the verification step."""
-    now = now or timezone.now()
     step = _step(permit, StepId.VERIFICATION)
     if not approve:
         return _reject(permit, step, by=by, comments=comments, stage="verification", now=now)
@@ -166,9 +162,8 @@ def verify_permit(
 
 
 @performs(actions.ASSIGN_APPROVER)
-def assign_approver(*, permit: Permit, by: User, approver: User, now: datetime | None = None) -> Permit:
+def assign_approver(*, permit: Permit, by: User, approver: User, now: datetime) -> Permit:
     """Assign (or reassign) the pending approval step; the approver is notified."""
-    now = now or timezone.now()
     step = _step(permit, StepId.APPROVAL)
     _assign(permit, step, by=by, assignee=approver, field="approver", now=now)
     notes.notify_approver_assigned(permit, approver.pk, sender_id=by.pk, now=now)
@@ -176,11 +171,8 @@ def assign_approver(*, permit: Permit, by: User, approver: User, now: datetime |
 
 
 @performs(actions.APPROVE)
-def approve_permit(
-    *, permit: Permit, by: User, approve: bool, comments: str = "", now: datetime | None = None
-) -> Permit:
+def approve_permit(*, permit: Permit, by: User, approve: bool, comments: str = "", now: datetime) -> Permit:
     """Approve (the approver must be assigned) or reject (with comments) the approval step."""
-    now = now or timezone.now()
     step = _step(permit, StepId.APPROVAL)
     if not approve:
         return _reject(permit, step, by=by, comments=comments, stage="approval", now=now)
@@ -212,9 +204,8 @@ def _reject(permit: Permit, step: WorkflowStep, *, by: User, comments: str, stag
 
 
 @performs(actions.RESUBMIT)
-def resubmit_permit(*, permit: Permit, by: User, comment: str = "", now: datetime | None = None) -> Permit:
+def resubmit_permit(*, permit: Permit, by: User, comment: str = "", now: datetime) -> Permit:
     """Return a rejected permit to draft so its creator can edit it and submit it again."""
-    now = now or timezone.now()
     transition(permit, to=S.DRAFT, by=by, action="returned_to_draft", comment=comment, now=now)
     return permit
 
@@ -226,9 +217,8 @@ def _skip_open_steps(permit: Permit, *, now: datetime) -> None:
 
 
 @performs(actions.ACTIVATE)
-def activate_permit(*, permit: Permit, by: User, now: datetime | None = None) -> Permit:
+def activate_permit(*, permit: Permit, by: User, now: datetime) -> Permit:
     """Start the work. Refused while required isolation points are not verified."""
-    now = now or timezone.now()
     if permit.permit_type.requires_structured_isolation:
         missing = unverified_required_points(permit)
         if missing:
@@ -242,17 +232,16 @@ def activate_permit(*, permit: Permit, by: User, now: datetime | None = None) ->
     fields = {} if permit.actual_start_time else {"actual_start_time": now}
     transition(permit, to=S.ACTIVE, by=by, action="activated", now=now, fields=fields)
     if permit.permit_type.requires_closeout:
-        start_closeout(permit)
+        start_closeout(permit, now=now)
     notes.notify_permit_activated(permit, sender_id=by.pk, now=now)
     return permit
 
 
 @performs(actions.COMPLETE)
-def complete_permit(*, permit: Permit, by: User, comment: str = "", now: datetime | None = None) -> Permit:
+def complete_permit(*, permit: Permit, by: User, comment: str = "", now: datetime) -> Permit:
     """Finish the work. Refused while required closeout items are open (listed in the error)."""
-    now = now or timezone.now()
     if permit.permit_type.requires_closeout:
-        missing = missing_closeout_items(permit)
+        missing = missing_closeout_items(permit, now=now)
         if missing:
             raise IllegalTransition(
                 f"Cannot complete permit {permit.permit_number}: required closeout items are open: "
@@ -275,9 +264,8 @@ def complete_permit(*, permit: Permit, by: User, comment: str = "", now: datetim
 
 
 @performs(actions.SUSPEND)
-def suspend_permit(*, permit: Permit, by: User, comment: str = "", now: datetime | None = None) -> Permit:
+def suspend_permit(*, permit: Permit, by: User, comment: str = "", now: datetime) -> Permit:
     """Stop active work for now (a comment saying why is required); it stays live and can expire."""
-    now = now or timezone.now()
     if not comment.strip():
         raise InvalidInput({"comment": ["Say why the work is suspended."]})
     transition(
@@ -287,17 +275,15 @@ def suspend_permit(*, permit: Permit, by: User, comment: str = "", now: datetime
 
 
 @performs(actions.RESUME)
-def resume_permit(*, permit: Permit, by: User, comment: str = "", now: datetime | None = None) -> Permit:
+def resume_permit(*, permit: Permit, by: User, comment: str = "", now: datetime) -> Permit:
     """Resume suspended work."""
-    now = now or timezone.now()
     transition(permit, to=S.ACTIVE, by=by, action="resumed", comment=comment, now=now, fields={"suspended_at": None})
     return permit
 
 
 @performs(actions.CANCEL)
-def cancel_permit(*, permit: Permit, by: User, comment: str = "", now: datetime | None = None) -> Permit:
+def cancel_permit(*, permit: Permit, by: User, comment: str = "", now: datetime) -> Permit:
     """Cancel the permit at any stage before it ends; its open workflow steps are skipped."""
-    now = now or timezone.now()
     transition(
         permit, to=S.CANCELLED, by=by, action="cancelled", comment=comment, now=now, fields={"cancelled_at": now}
     )

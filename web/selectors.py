@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Exists, Max, OuterRef, QuerySet
-from django.utils import timezone
 
 from accounts.models import Grade, Membership, Project, User
 from accounts.selectors import projects_of
@@ -65,9 +64,8 @@ class StepView:
         return self.pending_for is not None and self.pending_for >= timedelta(hours=float(self.limit_hours))
 
 
-def permit_steps(permit: Permit, *, now: datetime | None = None) -> list[StepView]:
+def permit_steps(permit: Permit, *, now: datetime) -> list[StepView]:
     """The workflow steps with how long each pending one has waited and whether it is overdue."""
-    now = now or timezone.now()
     steps = WorkflowStep.objects.filter(instance__permit=permit).select_related("assignee", "completed_by")
     views = []
     for step in steps.order_by("order", "id"):

@@ -1,5 +1,6 @@
 """The inbox API: my notifications only. Someone else's notification is 404 on every endpoint."""
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -71,7 +72,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def read(self, request: Request, pk: str) -> Response:
-        notification = services.mark_read(notification=self._mine(pk))
+        notification = services.mark_read(notification=self._mine(pk), now=timezone.now())
         return Response(NotificationSerializer(notification).data)
 
     @extend_schema(
@@ -88,7 +89,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(summary="Mark all my notifications read", request=None, responses=MarkedSerializer)
     @action(detail=False, methods=["post"], url_path="mark-all-read")
     def mark_all_read(self, request: Request) -> Response:
-        return Response({"marked": services.mark_all_read(user=request.user)})
+        return Response({"marked": services.mark_all_read(user=request.user, now=timezone.now())})
 
     @extend_schema(summary="How many of my notifications are unread", responses=UnreadCountSerializer)
     @action(detail=False, methods=["get"], url_path="unread-count", pagination_class=None)

@@ -51,7 +51,7 @@ class PermitListView(generics.ListAPIView):
         responses={201: PermitDetailSerializer, 400: FIELD_ERRORS, **READ_ERRORS},
     )
     def post(self, request):
-        permit = create_permit(by=request.user, **parse(PermitCreateSerializer, request.data))
+        permit = create_permit(by=request.user, now=timezone.now(), **parse(PermitCreateSerializer, request.data))
         return permit_response(request, permit.pk, code=status.HTTP_201_CREATED)
 
 

@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from ..models import Permit, PermitStatus
 from ..notification_utils import PermitNotice, create_ptw_notifications
@@ -14,14 +13,13 @@ from ..workflow import expire_permit
 from .runs import JobReport, claimable, record_job_run, sweep_in_batches
 
 
-def auto_expire_permits(*, now: datetime | None = None) -> JobReport:
+def auto_expire_permits(*, now: datetime) -> JobReport:
     """Expire live permits (approved, active, suspended) whose planned end time has passed.
 
     1. Claim due permits (index `permit_status_end`) in batches.
     2. Each goes through the state machine (`expire_permit`: audit event by "system" and
        `ptw_expired` to the creator) inside its own savepoint.
     """
-    now = now or timezone.now()
     with record_job_run("auto_expire_permits", now=now) as report:
         sweep_in_batches(
             report,
@@ -42,13 +40,12 @@ def _expire(permits: list[Permit], *, now: datetime) -> dict[str, int]:
     return {"permits": len(permits), "expired": expired}
 
 
-def check_expiring_permits(*, now: datetime | None = None) -> JobReport:
+def check_expiring_permits(*, now: datetime) -> JobReport:
     """Warn the creators of active permits ending within PTW_EXPIRING_WARNING_MINUTES.
 
     1. Read active permits with `now < planned_end_time <= now + warning`, in batches (keyset).
     2. One bulk insert of `ptw_expiring` per batch; the dedupe key makes it once a local day.
     """
-    now = now or timezone.now()
     window = Permit.objects.filter(
         status=PermitStatus.ACTIVE,
         planned_end_time__gt=now,

@@ -39,7 +39,7 @@ from .runs import JobReport, claimable, record_job_run, sweep_in_batches
 JOB = "check_overdue_workflow_tasks"
 
 
-def check_overdue_workflow_tasks(*, now: datetime | None = None) -> JobReport:
+def check_overdue_workflow_tasks(*, now: datetime) -> JobReport:
     """Notify and record the levels reached by pending steps that are due; return the report.
 
     1. Nothing happens while ESCALATIONS_ENABLED is off (the run is still recorded).
@@ -48,7 +48,6 @@ def check_overdue_workflow_tasks(*, now: datetime | None = None) -> JobReport:
     4. Write the batch's notifications and escalation records with insert-ignore, and move
        each step's `next_check_at` on to its next level or the project's next local midnight.
     """
-    now = now or timezone.now()
     with record_job_run(JOB, now=now) as report:
         if not settings.ESCALATIONS_ENABLED:
             report.add({"disabled": 1})

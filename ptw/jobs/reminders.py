@@ -4,14 +4,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 
 from ..models import IsolationStatus, Permit, PermitIsolationPoint, PermitStatus
 from .expiry import claim_permits, notify_creators
 from .runs import JobReport, record_job_run, sweep_in_batches
 
 
-def check_pending_closeout_and_isolation(*, now: datetime | None = None) -> JobReport:
+def check_pending_closeout_and_isolation(*, now: datetime) -> JobReport:
     """Closeout and isolation reminders; returns the report (counts prefixed by part).
 
     1. Active permits ending within PTW_CLOSEOUT_WARNING_HOURS whose type requires closeout
@@ -22,7 +21,6 @@ def check_pending_closeout_and_isolation(*, now: datetime | None = None) -> JobR
     Both read only their window through the (status, planned_end_time) index, in batches;
     the dedupe key makes each reminder once a local day.
     """
-    now = now or timezone.now()
     closeout_due = Permit.objects.filter(
         status=PermitStatus.ACTIVE,
         permit_type__requires_closeout=True,

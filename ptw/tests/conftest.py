@@ -62,7 +62,7 @@ def draft(project, creator, permit_type, start_time) -> Callable[..., Permit]:
             "planned_end_time": start_time + timedelta(hours=8),
         }
         fields.update(overrides)
-        return create_permit(**fields)
+        return create_permit(**{"now": timezone.now(), **fields})
 
     return make
 
@@ -76,29 +76,31 @@ def permit_in(draft, creator, verifier, approver) -> Callable[..., Permit]:
         if status == S.DRAFT:
             return permit
         if status == S.CANCELLED:
-            workflow.cancel_permit(permit=permit, by=creator, comment="not needed")
+            workflow.cancel_permit(permit=permit, by=creator, comment="not needed", now=timezone.now())
             return permit
-        workflow.initiate_workflow(permit=permit, by=creator)
-        workflow.assign_verifier(permit=permit, by=creator, verifier=verifier)
+        workflow.initiate_workflow(permit=permit, by=creator, now=timezone.now())
+        workflow.assign_verifier(permit=permit, by=creator, verifier=verifier, now=timezone.now())
         if status == S.SUBMITTED:
             return permit
         if status == S.REJECTED:
-            workflow.verify_permit(permit=permit, by=verifier, approve=False, comments="no gas test")
+            workflow.verify_permit(
+                permit=permit, by=verifier, approve=False, comments="no gas test", now=timezone.now()
+            )
             return permit
-        workflow.verify_permit(permit=permit, by=verifier, approve=True, approver=approver)
+        workflow.verify_permit(permit=permit, by=verifier, approve=True, approver=approver, now=timezone.now())
         if status == S.UNDER_REVIEW:
             return permit
-        workflow.approve_permit(permit=permit, by=approver, approve=True)
+        workflow.approve_permit(permit=permit, by=approver, approve=True, now=timezone.now())
         if status == S.APPROVED:
             return permit
         if status == S.EXPIRED:
             workflow.expire_permit(permit=permit, now=permit.planned_end_time + timedelta(minutes=1))
             return permit
-        workflow.activate_permit(permit=permit, by=creator)
+        workflow.activate_permit(permit=permit, by=creator, now=timezone.now())
         if status == S.SUSPENDED:
-            workflow.suspend_permit(permit=permit, by=creator, comment="gas alarm")
+            workflow.suspend_permit(permit=permit, by=creator, comment="gas alarm", now=timezone.now())
         elif status == S.COMPLETED:
-            workflow.complete_permit(permit=permit, by=creator)
+            workflow.complete_permit(permit=permit, by=creator, now=timezone.now())
         return permit
 
     return walk
@@ -163,6 +165,8 @@ def seed_due_steps(project, creator, verifier, permit_type) -> Callable[..., lis
                     created_by=creator,
                     verifier=verifier,
                     permit_number=f"PTW-BULK-{first + i:07d}",
+                    created_at=pending_since,
+                    updated_at=pending_since,
                 )
                 for i in range(n)
             ]

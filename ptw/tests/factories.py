@@ -95,6 +95,8 @@ class PermitFactory(factory.django.DjangoModelFactory):
     planned_end_time = factory.LazyAttribute(lambda p: p.planned_start_time + timedelta(hours=8))
     created_by = factory.SubFactory(UserFactory)
     permit_number = factory.Sequence(lambda n: f"PTW-2026-{n + 900000:06d}")
+    created_at = factory.LazyFunction(timezone.now)
+    updated_at = factory.SelfAttribute("created_at")
 
 
 class IsolationPointFactory(factory.django.DjangoModelFactory):

@@ -126,7 +126,7 @@ def test_a_submitted_electrical_permit_is_already_past_twice_its_verification_li
 def test_the_first_sweep_escalates_to_the_manager_and_the_safety_officer(demo, settings):
 
     settings.ESCALATIONS_ENABLED = True
-    report = run_job("check_overdue_workflow_tasks")
+    report = run_job("check_overdue_workflow_tasks", now=timezone.now())
     assert report.ok, report.errors
     escalated = set(
         Notification.objects.filter(notification_type="ptw_escalated").values_list(

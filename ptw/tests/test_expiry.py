@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from notifications.models import Notification
 from ptw.closeout import update_closeout
@@ -136,7 +137,9 @@ def test_a_permit_ending_soon_with_an_incomplete_closeout_reminds_its_creator(li
 def unverified_isolation(live_permit, project, creator):
     isolating = PermitTypeFactory(name="Electrical isolation", requires_structured_isolation=True)
     permit = live_permit(S.UNDER_REVIEW, permit_type=isolating)
-    assignment = assign_isolation_point(permit=permit, by=creator, point=IsolationPointFactory(project=project))
+    assignment = assign_isolation_point(
+        permit=permit, by=creator, point=IsolationPointFactory(project=project), now=timezone.now()
+    )
     return permit, assignment
 
 
@@ -153,8 +156,8 @@ def test_unverified_isolation_reminds_creator_and_verifier_when_escalations_are_
     ]
     assert report.counts["isolation_notifications"] == 2
 
-    isolate_point(permit=permit, assignment=assignment, by=verifier, lock_ids=["L-1"])
-    verify_isolation(permit=permit, assignment=assignment, by=permit.created_by)
+    isolate_point(permit=permit, assignment=assignment, by=verifier, lock_ids=["L-1"], now=timezone.now())
+    verify_isolation(permit=permit, assignment=assignment, by=permit.created_by, now=timezone.now())
     assert check_pending_closeout_and_isolation(now=at(12, day=1)).counts["isolation_permits"] == 0
 
 

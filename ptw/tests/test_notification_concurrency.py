@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from accounts.models import User
 from notifications.models import Notification
@@ -44,7 +45,7 @@ def test_eight_writers_of_the_same_notification_make_one_row_and_raise_nothing()
 
     def work(i):
         with transaction.atomic():
-            notification = create_ptw_notification(verifier.pk, "ptw_verification", permit)
+            notification = create_ptw_notification(verifier.pk, "ptw_verification", permit, now=timezone.now())
             time.sleep(0.05)  # hold the transaction open so the others meet the uncommitted row
             return notification
 
@@ -62,7 +63,7 @@ def test_bulk_writers_overlapping_in_opposite_orders_neither_deadlock_nor_duplic
 
     def work(i):
         with transaction.atomic():
-            created = create_ptw_notifications(notices if i % 2 else notices[::-1])
+            created = create_ptw_notifications(notices if i % 2 else notices[::-1], now=timezone.now())
             time.sleep(0.05)
             return len(created)
 

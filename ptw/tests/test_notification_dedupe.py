@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from notifications.models import Notification
 from ptw.notification_utils import create_ptw_notification, generate_dedupe_key, notify_permit_approved
@@ -54,12 +55,12 @@ def test_crossing_utc_midnight_inside_one_local_day_is_not_a_new_day(permit, use
 
 def test_the_clock_decides_the_day_when_no_time_is_given(permit, user):
     with time_machine.travel(utc(2026, 3, 10, 9, 0), tick=False):
-        create_ptw_notification(user.pk, "ptw_verification", permit)
+        create_ptw_notification(user.pk, "ptw_verification", permit, now=timezone.now())
     with time_machine.travel(utc(2026, 3, 10, 9, 59), tick=False):
-        create_ptw_notification(user.pk, "ptw_verification", permit)
+        create_ptw_notification(user.pk, "ptw_verification", permit, now=timezone.now())
     assert count(user) == 1
     with time_machine.travel(utc(2026, 3, 10, 10, 1), tick=False):
-        create_ptw_notification(user.pk, "ptw_verification", permit)
+        create_ptw_notification(user.pk, "ptw_verification", permit, now=timezone.now())
     assert count(user) == 2
     created = Notification.objects.filter(recipient=user).order_by("created_at")
     assert [n.created_at for n in created] == [utc(2026, 3, 10, 9, 0), utc(2026, 3, 10, 10, 1)]

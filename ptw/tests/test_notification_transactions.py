@@ -25,6 +25,7 @@ def permit(project, creator, permit_type):
         location="Unit 3",
         planned_start_time=start,
         planned_end_time=start + timedelta(hours=8),
+        now=timezone.now(),
     )
 
 
@@ -43,7 +44,7 @@ def published():
 
 def test_a_transaction_that_fails_after_the_insert_leaves_no_notification(permit, creator, published):
     with pytest.raises(RuntimeError), transaction.atomic():  # noqa: PT012 (the rollback is the point)
-        assert notes.notify_permit_submitted(permit)  # inserted…
+        assert notes.notify_permit_submitted(permit, now=timezone.now())  # inserted…
         assert Notification.objects.filter(notification_type="ptw_submitted").exists()
         raise RuntimeError("a later step failed")  # …and rolled back with the action
     assert not Notification.objects.filter(notification_type="ptw_submitted").exists()
@@ -66,7 +67,7 @@ def test_a_workflow_action_failing_after_notifying_leaves_nothing(
     before = set(Notification.objects.values_list("pk", flat=True))
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
-        workflow.initiate_workflow(permit=permit, by=creator)
+        workflow.initiate_workflow(permit=permit, by=creator, now=timezone.now())
 
     assert set(Notification.objects.values_list("pk", flat=True)) == before
     permit.refresh_from_db()
@@ -92,17 +93,18 @@ def test_with_notifications_disabled_the_workflow_works_and_notifies_nobody(
         location="Unit 1",
         planned_start_time=start,
         planned_end_time=start + timedelta(hours=2),
+        now=timezone.now(),
     )
-    workflow.initiate_workflow(permit=permit, by=creator)
-    workflow.assign_verifier(permit=permit, by=creator, verifier=verifier)
-    workflow.verify_permit(permit=permit, by=verifier, approve=True, approver=approver)
-    workflow.approve_permit(permit=permit, by=approver, approve=True)
+    workflow.initiate_workflow(permit=permit, by=creator, now=timezone.now())
+    workflow.assign_verifier(permit=permit, by=creator, verifier=verifier, now=timezone.now())
+    workflow.verify_permit(permit=permit, by=verifier, approve=True, approver=approver, now=timezone.now())
+    workflow.approve_permit(permit=permit, by=approver, approve=True, now=timezone.now())
 
     permit.refresh_from_db()
     assert permit.status == PermitStatus.APPROVED
     assert permit.verifier_id == verifier.pk
     assert Notification.objects.count() == 0
-    assert notes.create_ptw_notification(verifier.pk, "ptw_verification", permit) is None
+    assert notes.create_ptw_notification(verifier.pk, "ptw_verification", permit, now=timezone.now()) is None
 
 
 def test_live_delivery_is_published_only_after_commit(
@@ -113,7 +115,7 @@ def test_live_delivery_is_published_only_after_commit(
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        workflow.initiate_workflow(permit=permit, by=creator)
+        workflow.initiate_workflow(permit=permit, by=creator, now=timezone.now())
         assert published == []  # not yet committed: nothing pushed
 
     expected = set(
@@ -139,7 +141,7 @@ def test_a_failing_publisher_does_not_fail_the_committed_action(
     live.subscribe(broken)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            workflow.initiate_workflow(permit=permit, by=creator)
+            workflow.initiate_workflow(permit=permit, by=creator, now=timezone.now())
     finally:
         live.unsubscribe(broken)
 
@@ -149,8 +151,8 @@ def test_a_failing_publisher_does_not_fail_the_committed_action(
 
 def test_a_duplicate_is_not_published_again(permit, creator, published, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        notes.notify_permit_submitted(permit)
+        notes.notify_permit_submitted(permit, now=timezone.now())
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        notes.notify_permit_submitted(permit)
+        notes.notify_permit_submitted(permit, now=timezone.now())
     assert callbacks == []
     assert len(published) == 1

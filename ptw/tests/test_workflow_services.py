@@ -28,6 +28,7 @@ def _create(project, creator, permit_type):
         location="Unit 3",
         planned_start_time=start,
         planned_end_time=start + timedelta(hours=8),
+        now=timezone.now(),
     )
 
 
@@ -42,31 +43,36 @@ def test_a_permit_walks_from_draft_to_completed(project, creator, verifier, appr
     permit = _create(project, creator, permit_type)
     assert permit.permit_number.startswith("PTW-")
 
-    workflow.initiate_workflow(permit=permit, by=creator)
+    workflow.initiate_workflow(permit=permit, by=creator, now=timezone.now())
     # verifier (EPC) and approver (client) are both eligible: nobody auto-assigned
     assert permit.verifier_id is None
-    workflow.assign_verifier(permit=permit, by=creator, verifier=verifier)
-    workflow.verify_permit(permit=permit, by=verifier, approve=True, approver=approver)
+    workflow.assign_verifier(permit=permit, by=creator, verifier=verifier, now=timezone.now())
+    workflow.verify_permit(permit=permit, by=verifier, approve=True, approver=approver, now=timezone.now())
     assert permit.status == PermitStatus.UNDER_REVIEW
-    workflow.approve_permit(permit=permit, by=approver, approve=True)
+    workflow.approve_permit(permit=permit, by=approver, approve=True, now=timezone.now())
     assert permit.status == PermitStatus.APPROVED
 
-    assignment = assign_isolation_point(permit=permit, by=creator, point=point)
+    assignment = assign_isolation_point(permit=permit, by=creator, point=point, now=timezone.now())
     with pytest.raises(IllegalTransition) as refused:
-        workflow.activate_permit(permit=permit, by=creator)
+        workflow.activate_permit(permit=permit, by=creator, now=timezone.now())
     assert point.code in refused.value.message
-    isolate_point(permit=permit, assignment=assignment, by=creator, lock_ids=["L1"])
+    isolate_point(permit=permit, assignment=assignment, by=creator, lock_ids=["L1"], now=timezone.now())
     with pytest.raises(ActionNotAllowed):
-        verify_isolation(permit=permit, assignment=assignment, by=creator)
-    verify_isolation(permit=permit, assignment=assignment, by=verifier)
-    workflow.activate_permit(permit=permit, by=creator)
+        verify_isolation(permit=permit, assignment=assignment, by=creator, now=timezone.now())
+    verify_isolation(permit=permit, assignment=assignment, by=verifier, now=timezone.now())
+    workflow.activate_permit(permit=permit, by=creator, now=timezone.now())
     assert permit.status == PermitStatus.ACTIVE
 
     with pytest.raises(IllegalTransition) as refused:
-        workflow.complete_permit(permit=permit, by=creator)
+        workflow.complete_permit(permit=permit, by=creator, now=timezone.now())
     assert refused.value.missing == ["Work area clean", "Tools removed"]
-    update_closeout(permit=permit, by=creator, items={"area_clean": {"done": True}, "tools_removed": {"done": True}})
-    workflow.complete_permit(permit=permit, by=creator)
+    update_closeout(
+        permit=permit,
+        by=creator,
+        items={"area_clean": {"done": True}, "tools_removed": {"done": True}},
+        now=timezone.now(),
+    )
+    workflow.complete_permit(permit=permit, by=creator, now=timezone.now())
     permit.refresh_from_db()
     assert permit.status == PermitStatus.COMPLETED
 
@@ -86,7 +92,7 @@ def test_a_permit_walks_from_draft_to_completed(project, creator, verifier, appr
 
 def test_a_sole_eligible_verifier_is_auto_assigned(project, creator, verifier, permit_type):
     permit = _create(project, creator, permit_type)
-    workflow.initiate_workflow(permit=permit, by=creator)
+    workflow.initiate_workflow(permit=permit, by=creator, now=timezone.now())
     assert permit.verifier_id == verifier.pk
     step = permit.workflow.steps.get()
     assert step.assignee_id == verifier.pk and step.status == StepStatus.PENDING
@@ -97,7 +103,7 @@ def test_a_sole_eligible_verifier_is_auto_assigned(project, creator, verifier, p
 def test_an_illegal_transition_changes_nothing(project, creator, verifier, permit_type):
     permit = _create(project, creator, permit_type)
     with pytest.raises(IllegalTransition) as refused:
-        workflow.activate_permit(permit=permit, by=creator)
+        workflow.activate_permit(permit=permit, by=creator, now=timezone.now())
     assert "it is draft; allowed next statuses: submitted, cancelled" in refused.value.message
     permit.refresh_from_db()
     assert permit.status == PermitStatus.DRAFT
@@ -106,7 +112,7 @@ def test_an_illegal_transition_changes_nothing(project, creator, verifier, permi
 def test_a_member_who_left_the_project_has_no_tasks_there(project, creator, verifier, permit_type):
 
     permit = _create(project, creator, permit_type)
-    workflow.initiate_workflow(permit=permit, by=creator)
+    workflow.initiate_workflow(permit=permit, by=creator, now=timezone.now())
     assert my_pending_steps(verifier).count() == 1
     Membership.objects.filter(user=verifier).update(is_active=False)
     assert my_pending_steps(verifier).count() == 0
@@ -116,5 +122,5 @@ def test_an_edit_that_changes_nothing_writes_no_audit_event(project, creator, pe
 
     permit = _create(project, creator, permit_type)
     before = PermitEvent.objects.filter(permit=permit).count()
-    update_permit(permit=permit, by=creator, title=permit.title)
+    update_permit(permit=permit, by=creator, title=permit.title, now=timezone.now())
     assert PermitEvent.objects.filter(permit=permit).count() == before

@@ -51,7 +51,7 @@ def make_permit(creator, permit_type, project):
             "planned_start_time": start,
             "planned_end_time": start + timedelta(hours=8),
         }
-        return create_permit(**{**values, **fields})
+        return create_permit(**{"now": timezone.now(), **values, **fields})
 
     return make
 
@@ -64,36 +64,36 @@ def draft(make_permit):
 @pytest.fixture
 def submitted(draft, creator, verifier, approver):
     """Submitted, with `verifier` assigned to the pending verification step."""
-    initiate_workflow(permit=draft, by=creator)
-    assign_verifier(permit=draft, by=creator, verifier=verifier)
+    initiate_workflow(permit=draft, by=creator, now=timezone.now())
+    assign_verifier(permit=draft, by=creator, verifier=verifier, now=timezone.now())
     draft.refresh_from_db()
     return draft
 
 
 @pytest.fixture
 def under_review(submitted, verifier, approver):
-    verify_permit(permit=submitted, by=verifier, approve=True, approver=approver)
+    verify_permit(permit=submitted, by=verifier, approve=True, approver=approver, now=timezone.now())
     submitted.refresh_from_db()
     return submitted
 
 
 @pytest.fixture
 def approved(under_review, approver):
-    approve_permit(permit=under_review, by=approver, approve=True)
+    approve_permit(permit=under_review, by=approver, approve=True, now=timezone.now())
     under_review.refresh_from_db()
     return under_review
 
 
 @pytest.fixture
 def active(approved, creator):
-    activate_permit(permit=approved, by=creator)
+    activate_permit(permit=approved, by=creator, now=timezone.now())
     approved.refresh_from_db()
     return approved
 
 
 @pytest.fixture
 def suspended(active, approver):
-    suspend_permit(permit=active, by=approver, comment="Gas alarm")
+    suspend_permit(permit=active, by=approver, comment="Gas alarm", now=timezone.now())
     active.refresh_from_db()
     return active
 
@@ -113,6 +113,7 @@ def other_project_permit(outsider, permit_type):
         location="Far",
         planned_start_time=start,
         planned_end_time=start + timedelta(hours=2),
+        now=timezone.now(),
     )
 
 

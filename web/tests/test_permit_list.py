@@ -27,7 +27,7 @@ def test_it_lists_the_permits_of_my_projects_only(client, creator, draft, other_
 def test_it_filters_by_status_and_type(client, creator, project, permit_type, make_permit):
     draft = make_permit(title="Draft one")
     submitted = make_permit(title="Submitted one")
-    initiate_workflow(permit=submitted, by=creator)
+    initiate_workflow(permit=submitted, by=creator, now=timezone.now())
     other_type = PermitTypeFactory(name="Hot work")
     hot = make_permit(title="Hot one", permit_type=other_type)
     login(client, creator)

@@ -72,10 +72,10 @@ def test_a_completed_permit_offers_only_isolation_updates_and_a_cancelled_one_no
     client, creator, active, approver, make_permit
 ):
 
-    complete_permit(permit=active, by=approver)
+    complete_permit(permit=active, by=approver, now=timezone.now())
     assert offered_actions(page(client, creator, active)) == {"isolation"}
     draft = make_permit(title="Called off")
-    cancel_permit(permit=draft, by=creator)
+    cancel_permit(permit=draft, by=creator, now=timezone.now())
     assert offered_actions(page(client, creator, draft)) == set()
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -41,7 +42,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark the notification read and go where it points (a page of this site)."""
-    note = services.mark_read(notification=notification_get_for_user(request.user, pk))
+    note = services.mark_read(notification=notification_get_for_user(request.user, pk), now=timezone.now())
     return redirect(_safe(request, note.link, default="web:inbox"))
 
 
@@ -50,7 +51,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 def notification_mark(request: HttpRequest, pk: int, state: str) -> HttpResponse:
     note = notification_get_for_user(request.user, pk)
     if state == "read":
-        services.mark_read(notification=note)
+        services.mark_read(notification=note, now=timezone.now())
     else:
         services.mark_unread(notification=note)
     return redirect(_safe(request, request.POST.get("next", ""), default="web:inbox"))
@@ -59,7 +60,7 @@ def notification_mark(request: HttpRequest, pk: int, state: str) -> HttpResponse
 @login_required
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    count = services.mark_all_read(user=request.user)
+    count = services.mark_all_read(user=request.user, now=timezone.now())
     messages.success(request, f"{count} notification{'' if count == 1 else 's'} marked read.")
     return redirect(_safe(request, request.POST.get("next", ""), default="web:inbox"))
 
