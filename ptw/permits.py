@@ -13,6 +13,7 @@ from .actions import performs
 from .audit import log_event
 from .errors import InvalidInput
 from .models import Permit, PermitType
+from .notification_utils import PermitFacts
 
 EDITABLE_FIELDS = ("permit_type", "title", "description", "location", "planned_start_time", "planned_end_time")
 
@@ -67,7 +68,7 @@ def create_permit(
     permit.permit_number = permit_number_for(permit)
     permit.save(update_fields=["permit_number"])
     log_event(permit, by=by, action="created", now=now, to_status=permit.status)
-    notes.notify_permit_created(permit, now=now)
+    notes.notify_permit_created(PermitFacts.of(permit), now=now)
     return permit
 
 

@@ -29,6 +29,7 @@ from .models import (
     WorkflowStep,
 )
 from .models.workflow import STEP_ORDER, STEP_ROLE
+from .notification_utils import PermitFacts
 from .selectors import reviewer_candidates
 from .states import ALLOWED_TRANSITIONS, is_allowed
 
@@ -118,12 +119,12 @@ def initiate_workflow(*, permit: Permit, by: User, now: datetime) -> Permit:
     )
     WorkflowStep.objects.filter(instance__permit=permit, step_id=StepId.APPROVAL).delete()
     step = _open_step(permit, StepId.VERIFICATION, now=now)
-    notes.notify_permit_submitted(permit, now=now)
+    notes.notify_permit_submitted(PermitFacts.of(permit), now=now)
     # The creator chooses the verifier (as in assign_verifier), even when a Grade A admin submits.
     verifier = _default_verifier(permit, by=by)
     if verifier is not None:
         _assign(permit, step, by=by, assignee=verifier, field="verifier", now=now)
-        notes.notify_verifier_assigned(permit, verifier.pk, sender_id=by.pk, now=now)
+        notes.notify_verifier_assigned(PermitFacts.of(permit), verifier.pk, sender_id=by.pk, now=now)
     return permit
 
 
@@ -132,7 +133,7 @@ def assign_verifier(*, permit: Permit, by: User, verifier: User, now: datetime) 
     """Assign (or reassign) the pending verification step; the verifier is notified."""
     step = _step(permit, StepId.VERIFICATION)
     _assign(permit, step, by=by, assignee=verifier, field="verifier", now=now)
-    notes.notify_verifier_assigned(permit, verifier.pk, sender_id=by.pk, now=now)
+    notes.notify_verifier_assigned(PermitFacts.of(permit), verifier.pk, sender_id=by.pk, now=now)
     return permit
 
 
@@ -157,7 +158,7 @@ def verify_permit(
     approval = _open_step(permit, StepId.APPROVAL, now=now)
     if approver is not None:
         _assign(permit, approval, by=by, assignee=approver, field="approver", now=now)
-        notes.notify_approver_assigned(permit, approver.pk, sender_id=by.pk, now=now)
+        notes.notify_approver_assigned(PermitFacts.of(permit), approver.pk, sender_id=by.pk, now=now)
     return permit
 
 
@@ -166,7 +167,7 @@ def assign_approver(*, permit: Permit, by: User, approver: User, now: datetime) 
     """Assign (or reassign) the pending approval step; the approver is notified."""
     step = _step(permit, StepId.APPROVAL)
     _assign(permit, step, by=by, assignee=approver, field="approver", now=now)
-    notes.notify_approver_assigned(permit, approver.pk, sender_id=by.pk, now=now)
+    notes.notify_approver_assigned(PermitFacts.of(permit), approver.pk, sender_id=by.pk, now=now)
     return permit
 
 
@@ -181,7 +182,7 @@ def approve_permit(*, permit: Permit, by: User, approve: bool, comments: str = "
     _complete_step(step, status=StepStatus.APPROVED, by=by, comments=comments, now=now)
     transition(permit, to=S.APPROVED, by=by, action="approved", comment=comments, now=now, fields={"approved_at": now})
     WorkflowInstance.objects.filter(permit=permit).update(status=WorkflowInstance.Status.COMPLETED, completed_at=now)
-    notes.notify_permit_approved(permit, sender_id=by.pk, now=now)
+    notes.notify_permit_approved(PermitFacts.of(permit), sender_id=by.pk, now=now)
     return permit
 
 
@@ -199,7 +200,7 @@ def _reject(permit: Permit, step: WorkflowStep, *, by: User, comments: str, stag
         fields={"rejected_at": now, "rejection_reason": comments},
     )
     WorkflowInstance.objects.filter(permit=permit).update(status=WorkflowInstance.Status.REJECTED, completed_at=now)
-    notes.notify_permit_rejected(permit, stage=stage, reason=comments, sender_id=by.pk, now=now)
+    notes.notify_permit_rejected(PermitFacts.of(permit), stage=stage, reason=comments, sender_id=by.pk, now=now)
     return permit
 
 
@@ -233,7 +234,7 @@ def activate_permit(*, permit: Permit, by: User, now: datetime) -> Permit:
     transition(permit, to=S.ACTIVE, by=by, action="activated", now=now, fields=fields)
     if permit.permit_type.requires_closeout:
         start_closeout(permit, now=now)
-    notes.notify_permit_activated(permit, sender_id=by.pk, now=now)
+    notes.notify_permit_activated(PermitFacts.of(permit), sender_id=by.pk, now=now)
     return permit
 
 
@@ -259,7 +260,7 @@ def complete_permit(*, permit: Permit, by: User, comment: str = "", now: datetim
         now=now,
         fields={"completed_at": now, "actual_end_time": now},
     )
-    notes.notify_permit_completed(permit, sender_id=by.pk, now=now)
+    notes.notify_permit_completed(PermitFacts.of(permit), sender_id=by.pk, now=now)
     return permit
 
 
@@ -310,5 +311,5 @@ def expire_permit(*, permit: Permit, now: datetime) -> bool:
         comment="Planned end time passed.",
         fields={"expired_at": now},
     )
-    notes.notify_permit_expired(permit, now=now)
+    notes.notify_permit_expired(PermitFacts.of(permit), now=now)
     return True

@@ -21,7 +21,7 @@ def due_steps(escalations_on, seed_due_steps, grade_a_admin):
 
 def fail_for(permit_id, original):
     def plan(step, *args, **kwargs):
-        if step.permit.pk == permit_id:
+        if step.permit.id == permit_id:
             raise RuntimeError("injected fault")
         return original(step, *args, **kwargs)
 

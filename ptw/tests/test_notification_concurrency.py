@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from notifications.models import Notification
-from ptw.notification_utils import PermitNotice, create_ptw_notification, create_ptw_notifications
+from ptw.notification_utils import PermitFacts, PermitNotice, create_ptw_notification, create_ptw_notifications
 from ptw.tests.factories import PermitFactory, UserFactory
 
 THREADS = 8
@@ -45,7 +45,9 @@ def test_eight_writers_of_the_same_notification_make_one_row_and_raise_nothing()
 
     def work(i):
         with transaction.atomic():
-            notification = create_ptw_notification(verifier.pk, "ptw_verification", permit, now=timezone.now())
+            notification = create_ptw_notification(
+                verifier.pk, "ptw_verification", PermitFacts.of(permit), now=timezone.now()
+            )
             time.sleep(0.05)  # hold the transaction open so the others meet the uncommitted row
             return notification
 
@@ -59,7 +61,7 @@ def test_eight_writers_of_the_same_notification_make_one_row_and_raise_nothing()
 def test_bulk_writers_overlapping_in_opposite_orders_neither_deadlock_nor_duplicate():
     permit = PermitFactory()
     users = User.objects.bulk_create([User(username=f"swept{i}") for i in range(400)])
-    notices = [PermitNotice(user.pk, "ptw_escalated", permit) for user in users]
+    notices = [PermitNotice(user.pk, "ptw_escalated", PermitFacts.of(permit)) for user in users]
 
     def work(i):
         with transaction.atomic():

@@ -11,6 +11,7 @@ from notifications.models import Notification
 from ptw import notification_utils as notes
 from ptw import workflow
 from ptw.models import PermitStatus
+from ptw.notification_utils import PermitFacts
 from ptw.permits import create_permit
 
 
@@ -44,7 +45,7 @@ def published():
 
 def test_a_transaction_that_fails_after_the_insert_leaves_no_notification(permit, creator, published):
     with pytest.raises(RuntimeError), transaction.atomic():  # noqa: PT012 (the rollback is the point)
-        assert notes.notify_permit_submitted(permit, now=timezone.now())  # inserted…
+        assert notes.notify_permit_submitted(PermitFacts.of(permit), now=timezone.now())  # inserted…
         assert Notification.objects.filter(notification_type="ptw_submitted").exists()
         raise RuntimeError("a later step failed")  # …and rolled back with the action
     assert not Notification.objects.filter(notification_type="ptw_submitted").exists()
@@ -104,7 +105,10 @@ def test_with_notifications_disabled_the_workflow_works_and_notifies_nobody(
     assert permit.status == PermitStatus.APPROVED
     assert permit.verifier_id == verifier.pk
     assert Notification.objects.count() == 0
-    assert notes.create_ptw_notification(verifier.pk, "ptw_verification", permit, now=timezone.now()) is None
+    assert (
+        notes.create_ptw_notification(verifier.pk, "ptw_verification", PermitFacts.of(permit), now=timezone.now())
+        is None
+    )
 
 
 def test_live_delivery_is_published_only_after_commit(
@@ -151,8 +155,8 @@ def test_a_failing_publisher_does_not_fail_the_committed_action(
 
 def test_a_duplicate_is_not_published_again(permit, creator, published, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        notes.notify_permit_submitted(permit, now=timezone.now())
+        notes.notify_permit_submitted(PermitFacts.of(permit), now=timezone.now())
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        notes.notify_permit_submitted(permit, now=timezone.now())
+        notes.notify_permit_submitted(PermitFacts.of(permit), now=timezone.now())
     assert callbacks == []
     assert len(published) == 1

@@ -14,6 +14,7 @@ from notifications.models import Notification
 from ptw import workflow
 from ptw.notification_utils import (
     PTW_NOTIFICATION_TYPES,
+    PermitFacts,
     create_ptw_notification,
     generate_dedupe_key,
     notify_permit_approved,
@@ -63,7 +64,7 @@ class NotificationUtilsTests(PTWNotificationTestCase):
         notification = create_ptw_notification(
             self.verifier.pk,
             "ptw_verification",
-            permit,
+            PermitFacts.of(permit),
             extra_data={"step": "verification"},
             sender_id=self.creator.pk,
             now=timezone.now(),
@@ -92,22 +93,26 @@ class NotificationUtilsTests(PTWNotificationTestCase):
 
     def test_notification_idempotency(self):
         permit = self.create_permit(now=timezone.now())
-        first = create_ptw_notification(self.verifier.pk, "ptw_verification", permit, now=timezone.now())
-        second = create_ptw_notification(self.verifier.pk, "ptw_verification", permit, now=timezone.now())
+        first = create_ptw_notification(
+            self.verifier.pk, "ptw_verification", PermitFacts.of(permit), now=timezone.now()
+        )
+        second = create_ptw_notification(
+            self.verifier.pk, "ptw_verification", PermitFacts.of(permit), now=timezone.now()
+        )
         self.assertIsNotNone(first)
         self.assertIsNone(second)
         self.assertEqual(self.inbox(self.verifier, "ptw_verification").count(), 1)
         # a different `extra` is a different notification
         third = create_ptw_notification(
-            self.verifier.pk, "ptw_verification", permit, dedupe_extra="again", now=timezone.now()
+            self.verifier.pk, "ptw_verification", PermitFacts.of(permit), dedupe_extra="again", now=timezone.now()
         )
         self.assertIsNotNone(third)
         self.assertEqual(self.inbox(self.verifier, "ptw_verification").count(), 2)
 
     def test_notify_permit_submitted(self):
         permit = self.create_permit(now=timezone.now())
-        notify_permit_submitted(permit, now=timezone.now())
-        notify_permit_submitted(permit, now=timezone.now())
+        notify_permit_submitted(PermitFacts.of(permit), now=timezone.now())
+        notify_permit_submitted(PermitFacts.of(permit), now=timezone.now())
         submitted = self.inbox(self.creator, "ptw_submitted")
         self.assertEqual(submitted.count(), 1)
         self.assertEqual(submitted.get().data["permit_id"], permit.pk)
@@ -120,13 +125,18 @@ class NotificationUtilsTests(PTWNotificationTestCase):
 
     def test_notify_verifier_assigned(self):
         permit = self.create_permit(now=timezone.now())
-        notify_verifier_assigned(permit, self.verifier.pk, sender_id=self.creator.pk, now=timezone.now())
+        notify_verifier_assigned(
+            PermitFacts.of(permit), self.verifier.pk, sender_id=self.creator.pk, now=timezone.now()
+        )
         notification = self.inbox(self.verifier, "ptw_verification").get()
         self.assertEqual(notification.sender_id, self.creator.pk)
         self.assertEqual(notification.link, f"/dashboard/ptw/view/{permit.pk}")
         # the actor assigning themselves is not told of their own action
         self.assertEqual(
-            notify_verifier_assigned(permit, self.creator.pk, sender_id=self.creator.pk, now=timezone.now()), []
+            notify_verifier_assigned(
+                PermitFacts.of(permit), self.creator.pk, sender_id=self.creator.pk, now=timezone.now()
+            ),
+            [],
         )
         self.assertFalse(self.inbox(self.creator, "ptw_verification").exists())
 
@@ -144,7 +154,9 @@ class NotificationUtilsTests(PTWNotificationTestCase):
             self.assertEqual(approved.data["permit_number"], permit.permit_number)
         self.assertFalse(self.inbox(self.approver, "ptw_approved").exists())
         # raising it again the same day changes nothing
-        self.assertEqual(notify_permit_approved(permit, sender_id=self.approver.pk, now=timezone.now()), [])
+        self.assertEqual(
+            notify_permit_approved(PermitFacts.of(permit), sender_id=self.approver.pk, now=timezone.now()), []
+        )
         self.assertEqual(Notification.objects.filter(notification_type="ptw_approved").count(), 2)
 
 
