@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 JOBS_INTERVAL ?= 60
 
-.PHONY: run test install migrate demo clean
+.PHONY: run test lint install migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ run: demo
 
 test: install
 	$(BIN)/pytest
+
+# What .ci/run checks besides the tests.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -29,7 +29,7 @@ def _fast_password_hasher(settings):
 
 @pytest.fixture
 def project(db):
-    return ProjectFactory(code="ALPHA", name="Alpha refinery", time_zone="UTC")
+    return ProjectFactory.create(code="ALPHA", name="Alpha refinery", time_zone="UTC")
 
 
 @pytest.fixture
@@ -59,13 +59,13 @@ def grade_b_admin(project):
 
 @pytest.fixture
 def outsider(db):
-    other = ProjectFactory(code="OTHER", name="Other site")
+    other = ProjectFactory.create(code="OTHER", name="Other site")
     return member(other, username="outsider", company_type=CompanyType.EPC, grade=Grade.A)
 
 
 @pytest.fixture
 def permit_type(db):
-    return PermitTypeFactory(name="Cold work", requires_closeout=False, requires_structured_isolation=False)
+    return PermitTypeFactory.create(name="Cold work", requires_closeout=False, requires_structured_isolation=False)
 
 
 @pytest.fixture

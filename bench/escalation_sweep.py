@@ -20,6 +20,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -40,7 +41,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import CompanyType, Grade, Membership, Project, User  # noqa: E402
 from notifications.models import Notification  # noqa: E402
-from ptw.escalation import check_overdue_workflow_tasks  # noqa: E402
+from ptw.escalation import JobReport, check_overdue_workflow_tasks  # noqa: E402
 from ptw.models import (  # noqa: E402
     EscalationRecord,
     JobRun,
@@ -105,7 +106,7 @@ def seed(n: int) -> dict:
     permit_type, _ = PermitType.objects.get_or_create(name="Bench cold work", defaults={"category": "cold_work"})
 
     every = n // DUE
-    params = {
+    params: dict[str, Any] = {
         "n": n,
         "every": every,
         "now": NOW,
@@ -193,7 +194,7 @@ def hand_written_sql() -> tuple[float, set]:
     return seconds, rows
 
 
-def sweep() -> tuple[float, int, object]:
+def sweep() -> tuple[float, int, JobReport]:
 
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()

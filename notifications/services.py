@@ -3,13 +3,15 @@
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser
-
-from backend.bulk import insert_ignore
+from backend.bulk import insert_ignore_returning
 
 from . import live
 from .models import Notification
+
+if TYPE_CHECKING:  # the user model is the project's; only its type is needed here
+    from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,10 @@ def _insert_chunk(items: Sequence[NewNotification], now: datetime) -> list[tuple
         }
         for item in items
     ]
-    return insert_ignore(Notification, rows, unique=("recipient", "dedupe_key"), returning=("id", "recipient"))
+    inserted = insert_ignore_returning(
+        Notification, rows, unique=("recipient", "dedupe_key"), returning=("id", "recipient")
+    )
+    return [(notification_id, recipient_id) for notification_id, recipient_id in inserted]
 
 
 # --- The inbox owner's writes (the API and the web inbox call these) ---
@@ -90,7 +95,7 @@ def mark_unread(*, notification: Notification) -> Notification:
     return notification
 
 
-def mark_all_read(*, user: AbstractBaseUser, now: datetime) -> int:
+def mark_all_read(*, user: "User", now: datetime) -> int:
     """Mark every unread notification of `user` read; return how many were marked."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=now)
 

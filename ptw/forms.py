@@ -52,22 +52,22 @@ class PermitForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, permit: Permit | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.project: Project | None
+        # The project whose local time the planned times are typed in (chosen in the form when new).
+        self.site: Project | None = None
         if permit is not None:
             del self.fields["project"]
-            self.project = permit.project
+            self.site = permit.project
         else:
             self.fields["project"].queryset = projects_of(user).order_by("name")  # type: ignore[attr-defined]
-            self.project = None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        self.project = data.get("project", self.project)
+        self.site = data.get("project", self.site)
         # The times were typed in the project's local time; the page parsed them in the
         # header project's zone, which differs only for members of several projects.
         for name in ("planned_start_time", "planned_end_time"):
-            if data.get(name) and self.project is not None:
-                data[name] = _as_local_time(data[name], self.project)
+            if data.get(name) and self.site is not None:
+                data[name] = _as_local_time(data[name], self.site)
         return data
 
     def service_arguments(self) -> dict[str, Any]:
@@ -87,7 +87,7 @@ class RequiredCommentForm(ActionForm):
 
 
 class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: User) -> str:
         name = obj.display_name
         return name if name == obj.username else f"{name} ({obj.username})"
 

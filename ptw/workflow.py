@@ -36,18 +36,19 @@ from .states import ALLOWED_TRANSITIONS, is_allowed
 S = PermitStatus
 
 
-def _step(permit: Permit, step_id: str) -> WorkflowStep | None:
-    return WorkflowStep.objects.filter(instance__permit=permit, step_id=step_id).first()
+def _step(permit: Permit, step_id: StepId) -> WorkflowStep:
+    """The permit's step (the statuses that allow an action on it guarantee it exists)."""
+    return WorkflowStep.objects.get(instance__permit=permit, step_id=step_id)
 
 
-def _open_step(permit: Permit, step_id: str, *, now: datetime) -> WorkflowStep:
+def _open_step(permit: Permit, step_id: StepId, *, now: datetime) -> WorkflowStep:
     """Create (or reopen, after a resubmission) a pending step; the creator must assign it."""
     instance = permit.workflow
     step, _ = WorkflowStep.objects.update_or_create(
         instance=instance,
         step_id=step_id,
         defaults={
-            "name": StepId(step_id).label,
+            "name": step_id.label,
             "role": STEP_ROLE[step_id],
             "order": STEP_ORDER[step_id],
             "status": StepStatus.PENDING,
@@ -58,29 +59,32 @@ def _open_step(permit: Permit, step_id: str, *, now: datetime) -> WorkflowStep:
             "comments": "",
         },
     )
-    schedule_new_pending_step(step, permit_type_id=permit.permit_type_id)
-    step.save(update_fields=["next_check_at"])
+    schedule_new_pending_step(step, permit_type_id=permit.permit_type_id, pending_since=now)
+    step.save(update_fields=["pending_since", "next_check_at"])
     return step
 
 
-def _assign(permit: Permit, step: WorkflowStep, *, by: User, assignee: User, field: str, now: datetime) -> None:
-    if not reviewer_candidates(permit, step=StepId(step.step_id), by=by).filter(pk=assignee.pk).exists():
+def _assign(permit: Permit, step: WorkflowStep, *, by: User, assignee: User, now: datetime) -> None:
+    """Make `assignee` the step's assignee and the permit's verifier or approver (400 if not eligible)."""
+    step_id = StepId(step.step_id)
+    role = STEP_ROLE[step_id]  # "verifier" or "approver": also the permit's field
+    if not reviewer_candidates(permit, step=step_id, by=by).filter(pk=assignee.pk).exists():
         raise InvalidInput(
             {
-                f"{STEP_ROLE[step.step_id]}_id": [
-                    f"{assignee.username} cannot be the {STEP_ROLE[step.step_id]} of this permit: "
+                f"{role}_id": [
+                    f"{assignee.username} cannot be the {role} of this permit: "
                     "it must be an EPC or client member of the project (a client picks client members), "
                     "not the creator."
                 ]
             }
         )
     step.assignee = assignee
-    step.pending_since = now  # the task is now the assignee's: overdue counts from here
-    schedule_new_pending_step(step, permit_type_id=permit.permit_type_id)
+    # the task is now the assignee's: overdue counts from here
+    schedule_new_pending_step(step, permit_type_id=permit.permit_type_id, pending_since=now)
     step.save(update_fields=["assignee", "pending_since", "next_check_at"])
-    setattr(permit, f"{field}_id", assignee.pk)
-    Permit.objects.filter(pk=permit.pk).update(**{f"{field}_id": assignee.pk, "updated_at": now})
-    log_event(permit, by=by, action=f"{field}_assigned", now=now, comment=f"{assignee.display_name}")
+    setattr(permit, f"{role}_id", assignee.pk)
+    Permit.objects.filter(pk=permit.pk).update(**{f"{role}_id": assignee.pk, "updated_at": now})
+    log_event(permit, by=by, action=f"{role}_assigned", now=now, comment=f"{assignee.display_name}")
 
 
 def _complete_step(step: WorkflowStep, *, status: str, by: User, comments: str, now: datetime) -> None:
@@ -123,7 +127,7 @@ def initiate_workflow(*, permit: Permit, by: User, now: datetime) -> Permit:
     # The creator chooses the verifier (as in assign_verifier), even when a Grade A admin submits.
     verifier = _default_verifier(permit, by=by)
     if verifier is not None:
-        _assign(permit, step, by=by, assignee=verifier, field="verifier", now=now)
+        _assign(permit, step, by=by, assignee=verifier, now=now)
         notes.notify_verifier_assigned(PermitFacts.of(permit), verifier.pk, sender_id=by.pk, now=now)
     return permit
 
@@ -132,7 +136,7 @@ def initiate_workflow(*, permit: Permit, by: User, now: datetime) -> Permit:
 def assign_verifier(*, permit: Permit, by: User, verifier: User, now: datetime) -> Permit:
     """Assign (or reassign) the pending verification step; the verifier is notified."""
     step = _step(permit, StepId.VERIFICATION)
-    _assign(permit, step, by=by, assignee=verifier, field="verifier", now=now)
+    _assign(permit, step, by=by, assignee=verifier, now=now)
     notes.notify_verifier_assigned(PermitFacts.of(permit), verifier.pk, sender_id=by.pk, now=now)
     return permit
 
@@ -157,7 +161,7 @@ def verify_permit(
     )
     approval = _open_step(permit, StepId.APPROVAL, now=now)
     if approver is not None:
-        _assign(permit, approval, by=by, assignee=approver, field="approver", now=now)
+        _assign(permit, approval, by=by, assignee=approver, now=now)
         notes.notify_approver_assigned(PermitFacts.of(permit), approver.pk, sender_id=by.pk, now=now)
     return permit
 
@@ -166,7 +170,7 @@ def verify_permit(
 def assign_approver(*, permit: Permit, by: User, approver: User, now: datetime) -> Permit:
     """Assign (or reassign) the pending approval step; the approver is notified."""
     step = _step(permit, StepId.APPROVAL)
-    _assign(permit, step, by=by, assignee=approver, field="approver", now=now)
+    _assign(permit, step, by=by, assignee=approver, now=now)
     notes.notify_approver_assigned(PermitFacts.of(permit), approver.pk, sender_id=by.pk, now=now)
     return permit
 

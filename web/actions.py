@@ -7,10 +7,9 @@ each isolation point's row offers the action that moves it on.
 
 from typing import Any
 
-from django import forms
-
 from accounts.models import User
 from ptw.actions import ACTIONS, ISOLATION_STEP, PERMIT, Action, allows
+from ptw.forms import ActionForm, PermitForm
 from ptw.models import Permit, PermitIsolationPoint
 from ptw.policy import Actor, PolicyContext
 
@@ -26,7 +25,7 @@ def available(actor: Actor, permit: Permit) -> list[Action]:
     return [action for action in ACTIONS.values() if allows(actor, permit, action, context)]
 
 
-def make_form(action: Action, permit: Permit, user: User, data: Any = None, **kwargs: Any) -> forms.Form:
+def make_form(action: Action, permit: Permit, user: User, data: Any = None, **kwargs: Any) -> ActionForm | PermitForm:
     return action.form(data, permit=permit, user=user, prefix=action.name, **kwargs)
 
 

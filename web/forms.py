@@ -9,7 +9,7 @@ from ptw.errors import InvalidInput
 from ptw.models import EscalationRule, PermitStatus, PermitType
 
 
-def add_service_errors(form: forms.Form, error: InvalidInput) -> None:
+def add_service_errors(form: forms.BaseForm, error: InvalidInput) -> None:
     """Put a service's per-field messages on the matching form fields (else on the form)."""
     for name, messages in error.errors.items():
         field = name if name in form.fields else name.removesuffix("_id")

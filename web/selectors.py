@@ -69,12 +69,12 @@ def permit_steps(permit: Permit, *, now: datetime) -> list[StepView]:
     steps = WorkflowStep.objects.filter(instance__permit=permit).select_related("assignee", "completed_by")
     views = []
     for step in steps.order_by("order", "id"):
-        pending = step.status == StepStatus.PENDING and step.pending_since is not None
+        pending_since = step.pending_since if step.status == StepStatus.PENDING else None
         views.append(
             StepView(
                 step=step,
                 limit_hours=time_limit_hours(permit_type_id=permit.permit_type_id, step_id=step.step_id),
-                pending_for=(now - step.pending_since) if pending else None,
+                pending_for=(now - pending_since) if pending_since is not None else None,
             )
         )
     return views

@@ -9,6 +9,8 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.requests import user_of
+
 from .. import selectors, services
 from ..models import Notification
 from .serializers import (
@@ -54,11 +56,11 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         params = filters.validated_data
         subject = next(((kind, params[name]) for name, kind in SUBJECT_FILTERS.items() if name in params), None)
         return selectors.notifications_for(
-            self.request.user, unread=params["unread"], notification_type=params.get("type"), subject=subject
+            user_of(self.request), unread=params["unread"], notification_type=params.get("type"), subject=subject
         )
 
     def _mine(self, pk: str):
-        return selectors.notification_get_for_user(self.request.user, int(pk))
+        return selectors.notification_get_for_user(user_of(self.request), int(pk))
 
     def destroy(self, request: Request, pk: str) -> Response:
         services.delete(notification=self._mine(pk))
@@ -89,9 +91,9 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(summary="Mark all my notifications read", request=None, responses=MarkedSerializer)
     @action(detail=False, methods=["post"], url_path="mark-all-read")
     def mark_all_read(self, request: Request) -> Response:
-        return Response({"marked": services.mark_all_read(user=request.user, now=timezone.now())})
+        return Response({"marked": services.mark_all_read(user=user_of(request), now=timezone.now())})
 
     @extend_schema(summary="How many of my notifications are unread", responses=UnreadCountSerializer)
     @action(detail=False, methods=["get"], url_path="unread-count", pagination_class=None)
     def unread_count(self, request: Request) -> Response:
-        return Response({"unread": selectors.unread_count(request.user)})
+        return Response({"unread": selectors.unread_count(user_of(request))})

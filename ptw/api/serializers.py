@@ -51,7 +51,7 @@ class MyProjectSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="project.name")
     time_zone = serializers.CharField(source="project.time_zone")
     is_admin = serializers.BooleanField(source="is_project_admin")
-    roles = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    roles = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)  # type: ignore[var-annotated]
 
     class Meta:
         model = Membership
@@ -192,9 +192,10 @@ class PermitIsolationPointSerializer(serializers.ModelSerializer):
 
 
 class CloseoutItemSerializer(serializers.Serializer):
+    # (fields named like Field attributes: DRF's metaclass moves declared fields off the class)
     key = serializers.CharField()
-    label = serializers.CharField()
-    required = serializers.BooleanField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    required = serializers.BooleanField()  # type: ignore[assignment]
     done = serializers.BooleanField()
     remarks = serializers.CharField(allow_blank=True)
 

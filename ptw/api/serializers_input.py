@@ -1,6 +1,7 @@
 """Input serializers: what each endpoint accepts. They check shape; services check the rules."""
 
 from collections.abc import Mapping
+from typing import cast
 
 from rest_framework import serializers
 
@@ -19,7 +20,7 @@ class StrictSerializer(serializers.Serializer):
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as exc:
-            errors = {**exc.detail, **errors}
+            errors = {**cast(dict[str, list[str]], exc.detail), **errors}
         if errors:
             raise serializers.ValidationError(errors)
         return value
@@ -112,7 +113,8 @@ class EmptySerializer(StrictSerializer):
 
 class IsolationAssignSerializer(StrictSerializer):
     point_id = serializers.PrimaryKeyRelatedField(queryset=IsolationPoint.objects.all())
-    required = serializers.BooleanField(required=False, default=True)
+    # (a field named like a Field attribute: DRF's metaclass moves declared fields off the class)
+    required = serializers.BooleanField(required=False, default=True)  # type: ignore[assignment]
 
 
 class IsolationNotesSerializer(StrictSerializer):

@@ -7,6 +7,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.requests import user_of
 from ptw.actions import EDIT
 from ptw.models import StepId
 from ptw.permits import create_permit, update_permit
@@ -26,7 +27,7 @@ class PermitListView(generics.ListAPIView):
 
     def get_queryset(self):
         filters = parse(PermitFilterSerializer, self.request.query_params)
-        user = self.request.user
+        user = user_of(self.request)
         permits = permits_visible_to(user)
         for name in ("status", "permit_type", "project"):
             if name in filters:

@@ -110,10 +110,10 @@ def permit_in(draft, creator, verifier, approver) -> Callable[..., Permit]:
 def gated_type(db) -> PermitType:
     """A type that needs verified isolation to start and a closed-out checklist to finish."""
 
-    permit_type = PermitTypeFactory(
+    permit_type = PermitTypeFactory.create(
         name="Electrical work", category="electrical", requires_structured_isolation=True, requires_closeout=True
     )
-    CloseoutTemplateFactory(permit_type=permit_type)
+    CloseoutTemplateFactory.create(permit_type=permit_type)
     return permit_type
 
 

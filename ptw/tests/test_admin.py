@@ -1,5 +1,6 @@
 """Django admin: every registered model's pages load cheaply; rules go through the service."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -135,7 +136,7 @@ def _pending_steps_of(type_name: str, step_id: str):
 
 
 def _make_not_due(steps) -> None:
-    steps.update(next_check_at=timezone.now() + timezone.timedelta(days=30))
+    steps.update(next_check_at=timezone.now() + timedelta(days=30))
 
 
 def _assert_rescheduled(steps) -> None:

@@ -54,7 +54,7 @@ def bystander(project):
 def active_permit(permit_in, project, creator):
     permit = permit_in(S.ACTIVE)
     permit.assignment = assign_isolation_point(
-        permit=permit, by=creator, point=IsolationPointFactory(project=project), now=timezone.now()
+        permit=permit, by=creator, point=IsolationPointFactory.create(project=project), now=timezone.now()
     )
     return permit
 
@@ -185,7 +185,7 @@ def contractor_colleague(project):
 
 @pytest.fixture
 def stranger(db):
-    return member(ProjectFactory(code="FAR"), username="stranger", company_type=CompanyType.EPC)
+    return member(ProjectFactory.create(code="FAR"), username="stranger", company_type=CompanyType.EPC)
 
 
 @pytest.mark.parametrize("candidate", ["contractor_colleague", "creator", "stranger", "nobody"])

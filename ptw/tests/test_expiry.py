@@ -117,8 +117,8 @@ def test_the_expiring_warning_is_sent_once_a_day_only_to_active_permits_in_the_w
 
 
 def test_a_permit_ending_soon_with_an_incomplete_closeout_reminds_its_creator(live_permit, creator):
-    closing = PermitTypeFactory(name="Hot work", requires_closeout=True)
-    CloseoutTemplateFactory(permit_type=closing)
+    closing = PermitTypeFactory.create(name="Hot work", requires_closeout=True)
+    CloseoutTemplateFactory.create(permit_type=closing)
     incomplete = live_permit(S.ACTIVE, end=at(17), permit_type=closing)
     complete = live_permit(S.ACTIVE, end=at(17), permit_type=closing)
     update_closeout(
@@ -135,10 +135,10 @@ def test_a_permit_ending_soon_with_an_incomplete_closeout_reminds_its_creator(li
 
 @pytest.fixture
 def unverified_isolation(live_permit, project, creator):
-    isolating = PermitTypeFactory(name="Electrical isolation", requires_structured_isolation=True)
+    isolating = PermitTypeFactory.create(name="Electrical isolation", requires_structured_isolation=True)
     permit = live_permit(S.UNDER_REVIEW, permit_type=isolating)
     assignment = assign_isolation_point(
-        permit=permit, by=creator, point=IsolationPointFactory(project=project), now=timezone.now()
+        permit=permit, by=creator, point=IsolationPointFactory.create(project=project), now=timezone.now()
     )
     return permit, assignment
 

@@ -40,8 +40,8 @@ def run_at_once(work):
 
 
 def test_eight_writers_of_the_same_notification_make_one_row_and_raise_nothing():
-    permit = PermitFactory()
-    verifier = UserFactory(username="racing_verifier")
+    permit = PermitFactory.create()
+    verifier = UserFactory.create(username="racing_verifier")
 
     def work(i):
         with transaction.atomic():
@@ -59,7 +59,7 @@ def test_eight_writers_of_the_same_notification_make_one_row_and_raise_nothing()
 
 
 def test_bulk_writers_overlapping_in_opposite_orders_neither_deadlock_nor_duplicate():
-    permit = PermitFactory()
+    permit = PermitFactory.create()
     users = User.objects.bulk_create([User(username=f"swept{i}") for i in range(400)])
     notices = [PermitNotice(user.pk, "ptw_escalated", PermitFacts.of(permit)) for user in users]
 

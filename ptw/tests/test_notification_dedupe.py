@@ -21,13 +21,13 @@ def utc(*args):
 
 @pytest.fixture
 def permit(db):
-    project = ProjectFactory(code="KIRI", name="Line islands", time_zone="Pacific/Kiritimati")
-    return PermitFactory(project=project, created_by=UserFactory(username="kiri_creator"))
+    project = ProjectFactory.create(code="KIRI", name="Line islands", time_zone="Pacific/Kiritimati")
+    return PermitFactory.create(project=project, created_by=UserFactory.create(username="kiri_creator"))
 
 
 @pytest.fixture
 def user(db):
-    return UserFactory(username="kiri_verifier")
+    return UserFactory.create(username="kiri_verifier")
 
 
 def count(user, event="ptw_verification"):

@@ -30,11 +30,11 @@ class PTWNotificationTestCase(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.project = ProjectFactory(code="NOTIF", name="Notification site", time_zone="UTC")
+        cls.project = ProjectFactory.create(code="NOTIF", name="Notification site", time_zone="UTC")
         cls.creator = member(cls.project, username="n_creator", company_type=CompanyType.CONTRACTOR, grade=Grade.C)
         cls.verifier = member(cls.project, username="n_verifier", company_type=CompanyType.EPC, grade=Grade.C)
         cls.approver = member(cls.project, username="n_approver", company_type=CompanyType.CLIENT, grade=Grade.C)
-        cls.permit_type = PermitTypeFactory(
+        cls.permit_type = PermitTypeFactory.create(
             name="Notification cold work", requires_closeout=False, requires_structured_isolation=False
         )
 

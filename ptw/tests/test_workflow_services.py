@@ -37,9 +37,9 @@ def inbox(user):
 
 
 def test_a_permit_walks_from_draft_to_completed(project, creator, verifier, approver):
-    permit_type = PermitTypeFactory(name="Hot work", requires_closeout=True, requires_structured_isolation=True)
-    CloseoutTemplateFactory(permit_type=permit_type)
-    point = IsolationPointFactory(project=project)
+    permit_type = PermitTypeFactory.create(name="Hot work", requires_closeout=True, requires_structured_isolation=True)
+    CloseoutTemplateFactory.create(permit_type=permit_type)
+    point = IsolationPointFactory.create(project=project)
     permit = _create(project, creator, permit_type)
     assert permit.permit_number.startswith("PTW-")
 

@@ -5,7 +5,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, ViewportSize
 
 from web import live
 
@@ -21,7 +21,12 @@ LIVE = 2000  # ms: a notification must reach an open page within 2 s
 
 
 def log_in(
-    browser: Browser, base_url: str, username: str, *, path: str = "/dashboard/ptw/", viewport: dict | None = None
+    browser: Browser,
+    base_url: str,
+    username: str,
+    *,
+    path: str = "/dashboard/ptw/",
+    viewport: ViewportSize | None = None,
 ) -> Page:
     """A new browser context (its own cookies) logged in through the login page, at `path`."""
     context = browser.new_context(viewport=viewport or {"width": 1280, "height": 860}, base_url=base_url)

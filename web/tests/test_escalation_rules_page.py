@@ -16,7 +16,7 @@ URL = "/dashboard/ptw/escalation-rules/"
 
 @pytest.fixture
 def rule(permit_type):
-    return EscalationRuleFactory(permit_type=permit_type, step_name="verification", time_limit_hours=4)
+    return EscalationRuleFactory.create(permit_type=permit_type, step_name="verification", time_limit_hours=4)
 
 
 def edit(rule, **changes):

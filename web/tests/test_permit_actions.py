@@ -140,7 +140,7 @@ def test_a_rejected_permit_returns_to_draft(client, verifier, creator, submitted
 def test_isolation_points_are_assigned_isolated_and_verified_by_another_person(
     client, creator, verifier, project, draft
 ):
-    point = IsolationPointFactory(project=project, code="MCC-7")
+    point = IsolationPointFactory.create(project=project, code="MCC-7")
     act(
         login(client, creator),
         draft,
@@ -179,7 +179,7 @@ def test_isolation_points_are_assigned_isolated_and_verified_by_another_person(
 
 
 def test_isolating_without_locks_is_a_form_error(client, creator, project, draft):
-    point = IsolationPointFactory(project=project)
+    point = IsolationPointFactory.create(project=project)
     act(login(client, creator), draft, "isolation", {"isolation-point": point.pk})
     assignment = PermitIsolationPoint.objects.get(permit=draft)
     response = act(
@@ -193,7 +193,7 @@ def test_isolating_without_locks_is_a_form_error(client, creator, project, draft
 
 
 def test_the_closeout_checklist_is_ticked_and_completion_waits_for_it(client, approver, active, permit_type):
-    CloseoutTemplateFactory(permit_type=permit_type)
+    CloseoutTemplateFactory.create(permit_type=permit_type)
     login(client, approver)
     page = client.get(active.get_absolute_url()).content.decode()
     assert "Work area clean" in page and "Photos taken (optional)" in page
@@ -218,7 +218,7 @@ def test_the_closeout_checklist_is_ticked_and_completion_waits_for_it(client, ap
 
 
 def test_completion_is_refused_while_required_closeout_items_are_open(client, approver, active, permit_type):
-    CloseoutTemplateFactory(permit_type=permit_type)
+    CloseoutTemplateFactory.create(permit_type=permit_type)
     PermitType.objects.filter(pk=permit_type.pk).update(requires_closeout=True)
     response = act(login(client, approver), active, "complete", follow=True)
     assert shown_messages(response) == [

@@ -28,7 +28,7 @@ def test_it_filters_by_status_and_type(client, creator, project, permit_type, ma
     draft = make_permit(title="Draft one")
     submitted = make_permit(title="Submitted one")
     initiate_workflow(permit=submitted, by=creator, now=timezone.now())
-    other_type = PermitTypeFactory(name="Hot work")
+    other_type = PermitTypeFactory.create(name="Hot work")
     hot = make_permit(title="Hot one", permit_type=other_type)
     login(client, creator)
     assert numbers(client.get("/dashboard/ptw/?status=submitted")) == [submitted.permit_number]

@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.requests import AuthenticatedHttpRequest
 from notifications import services
 from notifications.selectors import notification_get_for_user, notifications_for, unread_count
 from ptw.notification_utils import PTW_NOTIFICATION_TYPES
@@ -19,7 +21,7 @@ PAGE_SIZE = 20
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
     notification_type = request.GET.get("type", "")
     if notification_type not in PTW_NOTIFICATION_TYPES:
@@ -40,7 +42,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Mark the notification read and go where it points (a page of this site)."""
     note = services.mark_read(notification=notification_get_for_user(request.user, pk), now=timezone.now())
     return redirect(_safe(request, note.link, default="web:inbox"))
@@ -48,7 +50,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_mark(request: HttpRequest, pk: int, state: str) -> HttpResponse:
+def notification_mark(request: AuthenticatedHttpRequest, pk: int, state: str) -> HttpResponse:
     note = notification_get_for_user(request.user, pk)
     if state == "read":
         services.mark_read(notification=note, now=timezone.now())
@@ -59,7 +61,7 @@ def notification_mark(request: HttpRequest, pk: int, state: str) -> HttpResponse
 
 @login_required
 @require_POST
-def notifications_read_all(request: HttpRequest) -> HttpResponse:
+def notifications_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     count = services.mark_all_read(user=request.user, now=timezone.now())
     messages.success(request, f"{count} notification{'' if count == 1 else 's'} marked read.")
     return redirect(_safe(request, request.POST.get("next", ""), default="web:inbox"))
@@ -67,7 +69,7 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def bell_json(request: HttpRequest) -> JsonResponse:
+def bell_json(request: AuthenticatedHttpRequest) -> JsonResponse:
     """The polling fallback of the live bell: unread count and notifications after `after`."""
     after = _int(request.GET.get("after"))
     notes = selectors.notifications_after(request.user.pk, after)
@@ -81,7 +83,7 @@ def bell_json(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @require_GET
-def stream(request: HttpRequest) -> HttpResponse:
+def stream(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """Server-Sent Events: new notifications and the unread count, live (see web/live.py)."""
     after = _int(request.headers.get("Last-Event-ID") or request.GET.get("after"))
     return live.event_stream_response(request, user=request.user, after_id=after)
@@ -94,7 +96,7 @@ def _int(value) -> int:
         return 0
 
 
-def _safe(request: HttpRequest, url: str, *, default: str) -> str:
+def _safe(request: AuthenticatedHttpRequest, url: str, *, default: str) -> str:
     if url and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

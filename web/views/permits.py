@@ -5,11 +5,12 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.requests import AuthenticatedHttpRequest
 from ptw.actions import ACTIONS, EDIT, PERMIT, require
 from ptw.errors import InvalidInput, PTWError
 from ptw.forms import PermitForm
@@ -26,7 +27,7 @@ PAGE_SIZE = 25
 
 
 @login_required
-def permit_list(request: HttpRequest) -> HttpResponse:
+def permit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = PermitFilterForm(request.GET)
     filters.is_valid()  # an invalid filter is shown with its error and ignored; the valid ones apply
     criteria = filters.cleaned_data
@@ -39,7 +40,7 @@ def permit_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def permit_create(request: HttpRequest) -> HttpResponse:
+def permit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PermitForm(request.POST or None, user=request.user, initial=_new_permit_times())
     if form.is_valid():
         try:
@@ -58,7 +59,7 @@ def _new_permit_times() -> dict:
 
 
 @login_required
-def permit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def permit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     permit = permit_get_for_user(request.user, pk)
     try:
         require(actor_for(request.user, permit), permit, EDIT)
@@ -85,13 +86,13 @@ def permit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def permit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def permit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, permit_get_for_user(request.user, pk))
 
 
 @login_required
 @require_POST
-def permit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def permit_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Run one action through its service; a refusal is shown as the service's sentence."""
     declared = ACTIONS.get(action)
     if declared is None or declared is EDIT:  # editing has its own page
@@ -116,7 +117,7 @@ def permit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 def _render_detail(
-    request: HttpRequest, permit: Permit, *, bound: tuple | None = None, status: int = 200
+    request: AuthenticatedHttpRequest, permit: Permit, *, bound: tuple | None = None, status: int = 200
 ) -> HttpResponse:
     allowed = actions.available(actor_for(request.user, permit), permit)
     bound_action, bound_form = bound or (None, None)

@@ -70,6 +70,6 @@ class Command(BaseCommand):
             else:
                 ok = False
                 self.stderr.write(f"{name}: FAILED {counts}")
-                for error in report.errors:
-                    self.stderr.write(f"  {error}")
+                for message in report.errors:
+                    self.stderr.write(f"  {message}")
         return ok
