@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 JOBS_INTERVAL ?= 60
 
-.PHONY: run test lint install migrate demo clean
+.PHONY: run test lint mutation install migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,5 +41,12 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 
+# Mutation testing of the modules that decide safety (docs/mutation.md); MUTANTS picks some,
+# e.g. `make mutation MUTANTS="ptw.policy*"`. Results stay in mutants/ (`.venv/bin/mutmut browse`).
+MUTANTS ?= ptw.policy* ptw.actions* ptw.jobs.* ptw.notification_utils* ptw.workflow*
+mutation: install
+	$(BIN)/mutmut run --max-children 2 $(MUTANTS)
+	$(BIN)/python tools/mutation_scores.py
+
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles mutants

@@ -17,6 +17,8 @@ from typing import Any, ParamSpec, TypeVar
 from django.db import models, transaction
 from rest_framework import serializers
 
+from accounts.models import User
+
 from .api import serializers_input as inputs
 from .errors import ActionNotAllowed, IllegalTransition
 from .forms import (
@@ -333,7 +335,7 @@ ISOLATION_STEP = {
 def require(actor: Actor, permit: Permit, action: Action) -> None:
     """Raise IllegalTransition (409: wrong status) or ActionNotAllowed (403: wrong person)."""
     if permit.status not in action.statuses:
-        allowed = ALLOWED_TRANSITIONS.get(permit.status, ())
+        allowed = ALLOWED_TRANSITIONS[PermitStatus(permit.status)]
         allowed_text = ", ".join(allowed) if allowed else "none (it is final)"
         raise IllegalTransition(
             f"Cannot {action.label} permit {permit.permit_number}: it is {permit.status}; "
@@ -364,6 +366,12 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+def guard(action: Action, *, permit: Permit, by: User) -> None:
+    """Lock the permit's row, re-read it, and check that `by` may take `action` on it now."""
+    permit.refresh_from_db(from_queryset=Permit.objects.select_for_update())
+    require(actor_for(by, permit), permit, action)
+
+
 def performs(action: Action) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Make the decorated service the one that performs `action`.
 
@@ -375,10 +383,8 @@ def performs(action: Action) -> Callable[[Callable[P, R]], Callable[P, R]]:
     def bind(service: Callable[P, R]) -> Callable[P, R]:
         @wraps(service)
         def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
-            permit: Permit = kwargs["permit"]  # type: ignore[assignment]
             with transaction.atomic():
-                permit.refresh_from_db(from_queryset=Permit.objects.select_for_update())
-                require(actor_for(kwargs["by"], permit), permit, action)  # type: ignore[arg-type]
+                guard(action, permit=kwargs["permit"], by=kwargs["by"])  # type: ignore[arg-type]
                 return service(*args, **kwargs)
 
         if action.service is not None:

@@ -55,9 +55,30 @@ class PolicyContext:
 Test = Callable[[Actor, Permit, PolicyContext], bool]
 
 
-@dataclass(frozen=True)
 class Who:
-    """A predicate over (actor, permit, context), and the words a reader sees for it."""
+    """A predicate over (actor, permit, context), and the words a reader sees for it.
+
+    Combined with `|`, `&` and `~` into AnyOf / AllOf / Not: data evaluated when asked.
+    """
+
+    text: str
+
+    def __call__(self, actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+        raise NotImplementedError
+
+    def __or__(self, other: "Who") -> "Who":
+        return AnyOf((self, other))
+
+    def __and__(self, other: "Who") -> "Who":
+        return AllOf((self, other))
+
+    def __invert__(self) -> "Who":
+        return Not(self)
+
+
+@dataclass(frozen=True)
+class Rule(Who):
+    """One named test."""
 
     test: Test
     text: str
@@ -65,34 +86,95 @@ class Who:
     def __call__(self, actor: Actor, permit: Permit, context: PolicyContext) -> bool:
         return self.test(actor, permit, context)
 
-    def __or__(self, other: "Who") -> "Who":
-        return Who(lambda a, p, c: self(a, p, c) or other(a, p, c), f"{self.text} or {other.text}")
 
-    def __and__(self, other: "Who") -> "Who":
-        return Who(lambda a, p, c: self(a, p, c) and other(a, p, c), f"{_grouped(self)} and {_grouped(other)}")
+@dataclass(frozen=True)
+class AnyOf(Who):
+    parts: tuple[Who, ...]
 
-    def __invert__(self) -> "Who":
-        return Who(lambda a, p, c: not self(a, p, c), f"not {_grouped(self)}")
+    def __call__(self, actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+        return any(part(actor, permit, context) for part in self.parts)
+
+    def __or__(self, other: Who) -> Who:
+        return AnyOf((*self.parts, other))
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        return " or ".join(part.text for part in self.parts)
+
+
+@dataclass(frozen=True)
+class AllOf(Who):
+    parts: tuple[Who, ...]
+
+    def __call__(self, actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+        return all(part(actor, permit, context) for part in self.parts)
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        return " and ".join(_grouped(part) for part in self.parts)
+
+
+@dataclass(frozen=True)
+class Not(Who):
+    part: Who
+
+    def __call__(self, actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+        return not self.part(actor, permit, context)
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        return f"not {_grouped(self.part)}"
 
 
 def _grouped(who: Who) -> str:
-    return f"({who.text})" if " or " in who.text else who.text
+    return f"({who.text})" if isinstance(who, AnyOf) else who.text
 
 
-creator = Who(lambda a, p, c: p.created_by_id == a.user.pk, "the creator")
-verifier = Who(lambda a, p, c: p.verifier_id == a.user.pk, "the verifier")
-approver = Who(lambda a, p, c: p.approver_id == a.user.pk, "the approver")
-grade_a = Who(lambda a, p, c: a.is_grade_a, "a Grade A admin")
-project_admin = Who(lambda a, p, c: a.is_admin, "a Grade A/B admin")
-any_member = Who(lambda a, p, c: True, "any project member")
+def _is_creator(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+    return permit.created_by_id == actor.user.pk
 
 
-def assignee_of(step: StepId) -> Who:
+def _is_verifier(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+    return permit.verifier_id == actor.user.pk
+
+
+def _is_approver(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+    return permit.approver_id == actor.user.pk
+
+
+def _is_grade_a(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+    return actor.is_grade_a
+
+
+def _is_project_admin(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+    return actor.is_admin
+
+
+def _is_member(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+    return True  # `permitted` already requires an active membership
+
+
+creator = Rule(_is_creator, "the creator")
+verifier = Rule(_is_verifier, "the verifier")
+approver = Rule(_is_approver, "the approver")
+grade_a = Rule(_is_grade_a, "a Grade A admin")
+project_admin = Rule(_is_project_admin, "a Grade A/B admin")
+any_member = Rule(_is_member, "any project member")
+
+
+@dataclass(frozen=True)
+class assignee_of(Who):
     """The assignee of the permit's pending `step` (nobody while it is not pending)."""
-    return Who(
-        lambda a, p, c: step in c.pending_assignees and c.pending_assignees[step] == a.user.pk,
-        f"the {step.label.lower()} step's assignee",
-    )
+
+    step: StepId
+
+    def __call__(self, actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+        pending = context.pending_assignees
+        return self.step in pending and pending[self.step] == actor.user.pk
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        return f"the {self.step.label.lower()} step's assignee"
 
 
 def permitted(who: Who, actor: Actor, permit: Permit, context: PolicyContext) -> bool:
