@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from functools import lru_cache, partial
+from functools import partial
 
 from django.conf import settings
 from django.db.models import OuterRef, Q, Subquery
@@ -185,10 +185,12 @@ class _Plan:
     pending: timedelta
     reached: list[EscalationLevel]
     next_check_at: datetime | None
+    local_date: date  # today in the step's project: the day its records and notices count for
 
 
 def _escalate(steps: list[DueStep], *, levels: list[EscalationLevel], now: datetime) -> dict[str, int]:
-    plans = [_plan(step, levels, now) for step in steps]
+    days = LocalDays(now)
+    plans = [_plan(step, levels, now, days) for step in steps]
     escalation_recipients = _escalation_recipients(
         [plan.step for plan in plans if any(level.audience == EscalationAudience.ESCALATION for level in plan.reached)]
     )
@@ -204,25 +206,33 @@ def _escalate(steps: list[DueStep], *, levels: list[EscalationLevel], now: datet
     return {"steps": len(steps), "notifications": len(created), "records": recorded}
 
 
-def _plan(step: DueStep, levels: list[EscalationLevel], now: datetime) -> _Plan:
+def _plan(step: DueStep, levels: list[EscalationLevel], now: datetime, days: "LocalDays") -> _Plan:
     """The step's limit, how long it has been pending, the levels reached and its next check."""
+    today, next_midnight = days.of(step.permit.time_zone)
     if step.pending_since is None:  # not anybody's task yet: nothing can become overdue
-        return _Plan(step, Decimal(0), timedelta(0), [], None)
+        return _Plan(step, Decimal(0), timedelta(0), [], None, today)
     limit = step.rule_hours if step.rule_hours is not None else Decimal(str(settings.PTW_DEFAULT_ESCALATION_HOURS))
     pending = now - step.pending_since
     thresholds = [(level, timedelta(hours=float(limit * level.multiplier))) for level in levels]
     reached = [level for level, after in thresholds if pending >= after]
     upcoming = [step.pending_since + after for _, after in thresholds if pending < after]
     if reached:  # reached levels repeat on the project's next local day
-        upcoming.append(_local_day(now, step.permit.time_zone)[1])
-    return _Plan(step, Decimal(limit), pending, reached, min(upcoming, default=None))
+        upcoming.append(next_midnight)
+    return _Plan(step, Decimal(limit), pending, reached, min(upcoming, default=None), today)
 
 
-@lru_cache(maxsize=256)
-def _local_day(now: datetime, time_zone: str) -> tuple[date, datetime]:
-    """`now`'s local date in the time zone and the next local midnight (cached: `now` is one per sweep)."""
-    tz = zoneinfo.ZoneInfo(time_zone or settings.TIME_ZONE)
-    return timezone.localtime(now, tz).date(), next_local_midnight(now, tz)
+class LocalDays:
+    """`now`'s local date and the next local midnight in each project time zone, worked out once per batch."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+        self._known: dict[str, tuple[date, datetime]] = {}
+
+    def of(self, time_zone: str) -> tuple[date, datetime]:
+        if time_zone not in self._known:
+            tz = zoneinfo.ZoneInfo(time_zone or settings.TIME_ZONE)
+            self._known[time_zone] = (timezone.localtime(self.now, tz).date(), next_local_midnight(self.now, tz))
+        return self._known[time_zone]
 
 
 def next_local_midnight(now: datetime, tz: zoneinfo.ZoneInfo) -> datetime:
@@ -310,7 +320,7 @@ def _record(plan: _Plan, level: EscalationLevel, recipient_ids: list[int], now: 
         "level": level.level,
         "event_type": level.event_type,
         "reached_at": now,
-        "local_date": _local_day(now, step.permit.time_zone)[0],
+        "local_date": plan.local_date,
         "pending_hours": Decimal(str(_hours(plan.pending))),
         "recipient_ids": recipient_ids,
     }

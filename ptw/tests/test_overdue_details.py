@@ -221,3 +221,35 @@ def test_after_a_failed_batch_each_other_step_is_claimed_and_sent_once(
     notified = Notification.objects.filter(notification_type="ptw_overdue").values_list("data__permit_id", flat=True)
     assert sorted(notified) == sorted(p.pk for p in permits if p.pk != bad)
     assert WorkflowStep.objects.get(instance__permit_id=bad).next_check_at == h(4)  # left due for the next run
+
+
+def test_only_pending_steps_are_swept_whatever_their_next_check_says(project, creator, verifier, permit_type):
+    permit = submit(project, creator, permit_type, at=MONDAY_9AM, verifier=verifier)
+    WorkflowStep.objects.filter(instance__permit=permit).update(status="approved")  # done, a stale next check left
+
+    assert check_overdue_workflow_tasks(now=h(9)).counts == {}
+    assert not Notification.objects.filter(notification_type__in=["ptw_overdue", "ptw_escalated"]).exists()
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "shown"),
+    [("", "", "no_name"), ("Asha", "", "Asha"), ("", "Rao", "Rao"), ("Asha", "Rao", "Asha Rao")],
+)
+def test_people_are_named_as_the_pages_name_them(project, creator, grade_a_admin, permit_type, first, last, shown):
+    holder = member(project, username="no_name", company_type="epc", first_name=first, last_name=last)
+    assert holder.display_name == shown
+    creator.first_name, creator.last_name = last, first  # the creator named the other way round
+    creator.save()
+    submit(project, creator, permit_type, at=MONDAY_9AM, verifier=holder)
+    unassigned = submit(project, creator, permit_type, at=MONDAY_9AM)
+    WorkflowStep.objects.filter(instance__permit=unassigned).update(assignee=None)
+
+    check_overdue_workflow_tasks(now=h(8))
+
+    messages = list(
+        Notification.objects.filter(recipient=grade_a_admin, notification_type="ptw_escalated").values_list(
+            "message", flat=True
+        )
+    )
+    assert any(f"pending with {shown} for 8 h 00 min" in message for message in messages)
+    assert any(f"{creator.display_name} must assign someone" in message for message in messages)
