@@ -50,7 +50,7 @@ def check_overdue_workflow_tasks(*, now: datetime) -> JobReport:
         if not settings.ESCALATIONS_ENABLED:
             report.add({"disabled": 1})
             return report
-        levels = list(EscalationLevel.objects.filter(is_active=True).order_by("multiplier", "level"))
+        levels = list(EscalationLevel.objects.filter(is_active=True))  # by multiplier (the model's order)
         sweep_in_batches(
             report,
             claim=partial(_claim_due_steps, now),
@@ -69,7 +69,7 @@ class DueStep:
     name: str
     assignee_id: int | None
     assignee_name: str
-    pending_since: datetime | None
+    pending_since: datetime
     rule_hours: Decimal | None
     rule_role: str | None
     permit: PermitFacts
@@ -112,7 +112,8 @@ def _claim_due_steps(
     Plain rows, not model instances: at 1,000 due steps, building 7 models each costs more
     than the whole query. The notification helpers take the permit's columns (PermitFacts).
     """
-    due = WorkflowStep.objects.filter(status=StepStatus.PENDING, next_check_at__lte=now)
+    # (pending_since is set whenever a step is pending; a row without it has nothing to measure)
+    due = WorkflowStep.objects.filter(status=StepStatus.PENDING, next_check_at__lte=now, pending_since__isnull=False)
     if only is not None:
         due = due.filter(pk=only)
     if exclude:
@@ -209,8 +210,6 @@ def _escalate(steps: list[DueStep], *, levels: list[EscalationLevel], now: datet
 def _plan(step: DueStep, levels: list[EscalationLevel], now: datetime, days: "LocalDays") -> _Plan:
     """The step's limit, how long it has been pending, the levels reached and its next check."""
     today, next_midnight = days.of(step.permit.time_zone)
-    if step.pending_since is None:  # not anybody's task yet: nothing can become overdue
-        return _Plan(step, Decimal(0), timedelta(0), [], None, today)
     limit = step.rule_hours if step.rule_hours is not None else Decimal(str(settings.PTW_DEFAULT_ESCALATION_HOURS))
     pending = now - step.pending_since
     thresholds = [(level, timedelta(hours=float(limit * level.multiplier))) for level in levels]

@@ -2,9 +2,10 @@
 
 import importlib
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -194,3 +195,29 @@ def seed_due_steps(project, creator, verifier, permit_type) -> Callable[..., lis
         return [permit.pk for permit in permits]
 
     return seed
+
+
+# --- Expiry and reminders (times on one fixed day) ---
+
+DAY = datetime(2026, 3, 2, tzinfo=UTC)
+
+
+def at(hour, minute=0, day=0):
+    return DAY + timedelta(days=day, hours=hour, minutes=minute)
+
+
+@pytest.fixture
+def live_permit(permit_in, permit_type):
+    """live_permit(status, end=, permit_type=) → conftest's permit_in, walked at 08:00 (the start)."""
+
+    def walk(status, *, end=at(17), permit_type=permit_type, start=at(8)):  # noqa: B008 (fixed test times)
+        with time_machine.travel(start, tick=False):
+            return permit_in(
+                status,
+                permit_type=permit_type,
+                title="Pump P-7 overhaul",
+                planned_start_time=start,
+                planned_end_time=end,
+            )
+
+    return walk

@@ -1,9 +1,8 @@
 """Expiring and expired permits (Example 3), closeout and isolation reminders, cleanup."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-import time_machine
 from django.utils import timezone
 
 from notifications.models import Notification
@@ -17,32 +16,11 @@ from ptw.escalation import (
 )
 from ptw.isolation import assign_isolation_point, isolate_point, verify_isolation
 from ptw.models import EscalationRecord, PermitEvent, PermitStatus
+from ptw.tests.conftest import at
 from ptw.tests.factories import CloseoutTemplateFactory, IsolationPointFactory, PermitTypeFactory
 from ptw.tests.test_escalation import submit
 
 S = PermitStatus
-DAY = datetime(2026, 3, 2, tzinfo=UTC)
-
-
-def at(hour, minute=0, day=0):
-    return DAY + timedelta(days=day, hours=hour, minutes=minute)
-
-
-@pytest.fixture
-def live_permit(permit_in, permit_type):
-    """live_permit(status, end=, permit_type=) → conftest's permit_in, walked at 08:00 (the start)."""
-
-    def walk(status, *, end=at(17), permit_type=permit_type, start=at(8)):  # noqa: B008 (fixed test times)
-        with time_machine.travel(start, tick=False):
-            return permit_in(
-                status,
-                permit_type=permit_type,
-                title="Pump P-7 overhaul",
-                planned_start_time=start,
-                planned_end_time=end,
-            )
-
-    return walk
 
 
 def sent(now, types=("ptw_expiring", "ptw_expired")):

@@ -14,7 +14,7 @@ from ptw.jobs import overdue
 from ptw.models import EscalationLevel, EscalationRecord, EscalationRule, StepId, WorkflowStep
 from ptw.models.escalation import EscalationAudience
 from ptw.notification_utils import generate_dedupe_key
-from ptw.tests.factories import member
+from ptw.tests.factories import PermitTypeFactory, member
 from ptw.tests.test_escalation import MONDAY_9AM, h, submit
 
 pytestmark = pytest.mark.usefixtures("escalations_on")
@@ -253,3 +253,59 @@ def test_people_are_named_as_the_pages_name_them(project, creator, grade_a_admin
     )
     assert any(f"pending with {shown} for 8 h 00 min" in message for message in messages)
     assert any(f"{creator.display_name} must assign someone" in message for message in messages)
+
+
+def test_pending_hours_are_exact_to_the_hundredth(project, creator, verifier, grade_a_admin, permit_type):
+    permit = submit(project, creator, permit_type, at=MONDAY_9AM, verifier=verifier)
+
+    check_overdue_workflow_tasks(now=h(26, 10))
+
+    assert told(verifier).data["pending_hours"] == 26.17
+    assert EscalationRecord.objects.get(permit=permit, level=1).pending_hours == Decimal("26.17")
+
+
+def test_the_next_check_is_the_next_local_midnight_even_when_utc_is_still_on_the_day_before(
+    project, creator, verifier, permit_type
+):
+    project.time_zone = "Asia/Kolkata"  # UTC+5:30
+    project.save()
+    permit = submit(project, creator, permit_type, at=MONDAY_9AM, verifier=verifier)
+
+    check_overdue_workflow_tasks(now=h(11))  # 20:00 UTC on 2 March is 01:30 on 3 March in Kolkata
+
+    assert str(EscalationRecord.objects.get(permit=permit, level=1).local_date) == "2026-03-03"
+    assert WorkflowStep.objects.get(instance__permit=permit).next_check_at == datetime(2026, 3, 3, 18, 30, tzinfo=UTC)
+
+
+def test_admins_who_left_or_were_deactivated_are_not_told(project, creator, verifier, grade_a_admin, permit_type):
+    gone = member(project, username="gone_admin", grade="A")
+    gone.memberships.update(is_active=False)
+    disabled = member(project, username="disabled_admin", grade="B")
+    disabled.is_active = False
+    disabled.save()
+    submit(project, creator, permit_type, at=MONDAY_9AM, verifier=verifier)
+
+    check_overdue_workflow_tasks(now=h(8))
+
+    assert list(
+        Notification.objects.filter(notification_type="ptw_escalated").values_list("recipient__username", flat=True)
+    ) == [grade_a_admin.username]
+
+
+def test_a_role_holder_is_told_only_for_the_rules_that_name_their_role(
+    project, creator, verifier, grade_a_admin, permit_type
+):
+    other_type = PermitTypeFactory.create(name="Hot work")
+    EscalationRule.objects.create(
+        permit_type=other_type, step_name=StepId.VERIFICATION, time_limit_hours=4, escalate_to_role="manager"
+    )
+    manager = member(project, username="manager_c", roles=("manager",))  # Grade C: not an admin
+    by_role = submit(project, creator, other_type, at=MONDAY_9AM, verifier=verifier)
+    by_default = submit(project, creator, permit_type, at=MONDAY_9AM, verifier=verifier)
+
+    check_overdue_workflow_tasks(now=h(8))  # both escalate in one batch
+
+    escalated = Notification.objects.filter(notification_type="ptw_escalated")
+    assert sorted(escalated.values_list("recipient__username", "data__permit_id")) == sorted(
+        [(manager.username, by_role.pk), (grade_a_admin.username, by_default.pk)]
+    )
