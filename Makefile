@@ -8,7 +8,7 @@ JOBS_INTERVAL ?= 60
 # The local secret key, generated once (git-ignored); settings read it when SECRET_KEY is unset.
 SECRET_KEY_FILE := var/secret_key
 
-.PHONY: run test install migrate demo jobs clean
+.PHONY: run test lint mutation install migrate demo clean
 
 # `make run` serves with DEBUG off, as production does, over plain http on localhost: only what http
 # cannot do is relaxed (no redirect to https, cookies not marked Secure). Your environment wins.
@@ -48,5 +48,18 @@ run: demo
 test: install
 	$(BIN)/pytest
 
+# What .ci/run checks besides the tests.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+# Mutation testing of the modules that decide safety (docs/mutation.md); MUTANTS picks some,
+# e.g. `make mutation MUTANTS="ptw.policy*"`. Results stay in mutants/ (`.venv/bin/mutmut browse`).
+MUTANTS ?= ptw.policy* ptw.actions* ptw.jobs.* ptw.notification_utils* ptw.workflow*
+mutation: install
+	$(BIN)/mutmut run --max-children 2 $(MUTANTS)
+	$(BIN)/python tools/mutation_scores.py
+
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles mutants

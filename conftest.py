@@ -3,6 +3,8 @@
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
+from rest_framework.test import APIClient
 
 from accounts.models import CompanyType, Grade
 from ptw.tests.factories import PermitTypeFactory, ProjectFactory, member
@@ -21,10 +23,14 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    """Hashing passwords at production strength would dominate the suite's time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    """Hashing passwords at production strength would dominate the suite's time.
+
+    For the whole session: a TestCase's setUpTestData runs before any function fixture.
+    """
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +41,7 @@ def _no_rate_limit_counts_from_other_tests():
 
 @pytest.fixture
 def project(db):
-    return ProjectFactory(code="ALPHA", name="Alpha refinery", time_zone="UTC")
+    return ProjectFactory.create(code="ALPHA", name="Alpha refinery", time_zone="UTC")
 
 
 @pytest.fixture
@@ -65,17 +71,16 @@ def grade_b_admin(project):
 
 @pytest.fixture
 def outsider(db):
-    other = ProjectFactory(code="OTHER", name="Other site")
+    other = ProjectFactory.create(code="OTHER", name="Other site")
     return member(other, username="outsider", company_type=CompanyType.EPC, grade=Grade.A)
 
 
 @pytest.fixture
 def permit_type(db):
-    return PermitTypeFactory(name="Cold work", requires_closeout=False, requires_structured_isolation=False)
+    return PermitTypeFactory.create(name="Cold work", requires_closeout=False, requires_structured_isolation=False)
 
 
 @pytest.fixture
 def api_client():
-    from rest_framework.test import APIClient
 
     return APIClient()

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from .models import ADMIN_GRADES, CompanyType, Grade, Membership, Project, User
+from .models import CompanyType, Membership, Project, User
 
 
 def membership_get(*, user: User, project_id: int) -> Membership | None:
@@ -15,28 +15,6 @@ def membership_get(*, user: User, project_id: int) -> Membership | None:
 
 def projects_of(user: User) -> QuerySet[Project]:
     return Project.objects.filter(memberships__user=user, memberships__is_active=True)
-
-
-def is_grade_a_admin(*, user: User, project_id: int) -> bool:
-    return Membership.objects.filter(user=user, project_id=project_id, is_active=True, grade=Grade.A).exists()
-
-
-def project_admin_ids(project_id: int) -> list[int]:
-    """Users who are Grade A/B members of the project: the default escalation recipients."""
-    return list(
-        Membership.objects.filter(project_id=project_id, is_active=True, grade__in=ADMIN_GRADES)
-        .order_by("user_id")
-        .values_list("user_id", flat=True)
-    )
-
-
-def role_holder_ids(*, project_id: int, role: str) -> list[int]:
-    return list(
-        Membership.objects.filter(project_id=project_id, is_active=True, roles__name=role)
-        .order_by("user_id")
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
 
 
 def eligible_reviewers(*, project_id: int, chooser: User, exclude_ids: Iterable[int] = ()) -> QuerySet[User]:

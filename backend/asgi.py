@@ -10,4 +10,4 @@ django_application = get_asgi_application()
 
 from web.live.asgi import with_live_stream  # noqa: E402  (needs the apps loaded above)
 
-application = with_live_stream(django_application)
+application = with_live_stream(django_application)  # type: ignore[arg-type]  # ASGIHandler is an ASGI app

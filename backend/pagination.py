@@ -34,7 +34,11 @@ def max_page_size() -> int:
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
     def get_limit(self, request) -> int:
         return query_int(
-            request, self.limit_query_param, default=self.default_limit, minimum=1, maximum=max_page_size()
+            request,
+            self.limit_query_param,
+            default=self.default_limit or max_page_size(),
+            minimum=1,
+            maximum=max_page_size(),
         )
 
     def get_offset(self, request) -> int:
@@ -61,4 +65,6 @@ class CursorPagination(pagination.CursorPagination):
 
     def get_page_size(self, request) -> int:
         ceiling = min(self.max_page_size or max_page_size(), max_page_size())
-        return query_int(request, self.page_size_query_param, default=self.page_size, minimum=1, maximum=ceiling)
+        return query_int(
+            request, self.page_size_query_param, default=self.page_size or ceiling, minimum=1, maximum=ceiling
+        )

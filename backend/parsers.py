@@ -1,5 +1,8 @@
 """DRF's JSON parser, bounded in depth: a body nested too deep is a 400, never a RecursionError (500)."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
@@ -12,6 +15,7 @@ def nesting_depth_exceeds(value, limit: int) -> bool:
     stack = [(value, 1)]
     while stack:
         node, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(node, dict):
             children = node.values()
         elif isinstance(node, list):

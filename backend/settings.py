@@ -214,7 +214,7 @@ LOGGING = {
 }
 
 # --- Web pages (web app): the header's project and bell, project time zones ---
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("web.context_processors.header")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("web.context_processors.header")  # type: ignore[index]
 MIDDLEWARE.append("web.middleware.project_timezone")
 
 # --- HTTPS, cookies and security headers -------------------------------------------------------

@@ -22,6 +22,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
@@ -308,7 +309,7 @@ def main() -> None:
         "small": (f"{large_db}_small", 0, 0),
         "large": (large_db, args.large - 1000, OTHER_PERMITS),
     }
-    seeded = {}
+    seeded: dict[str, dict[str, Any]] = {}
     for label, (name, history, other) in datasets.items():
         print(f"{label}: database {name}")
         if not args.reuse:
@@ -324,7 +325,7 @@ def main() -> None:
         else:
             seeded[label] = seed(history=history, other=other)
 
-    timings = {(label, kind): [] for label in datasets for kind in REQUESTS}
+    timings: dict[tuple[str, str], list[float]] = {(label, kind): [] for label in datasets for kind in REQUESTS}
     queries = {}
     for round_ in range(args.rounds + 1):  # round 0 warms up and is discarded
         order = list(datasets.items())

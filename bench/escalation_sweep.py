@@ -9,7 +9,7 @@ identical) on the same data. Goals: time(1M) / time(10k) ≤ 1.5; sweep ≤ 3 ×
     .venv/bin/python bench/escalation_sweep.py [--sizes 10000,100000,1000000] [--repeat 3]
 
 Runs on its own PostgreSQL database (DATABASE_URL, default ptw_bench_sweep on 127.0.0.1),
-created and migrated if missing, emptied for each N. Prints the machine and a Markdown table.
+dropped, created and migrated at each run, emptied for each N. Prints the machine and a Markdown table.
 """
 
 import argparse
@@ -20,6 +20,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -30,27 +31,45 @@ os.environ["LOG_LEVEL"] = "WARNING"
 
 import django  # noqa: E402
 
+django.setup()
+
+import psycopg  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from accounts.models import CompanyType, Grade, Membership, Project, User  # noqa: E402
+from notifications.models import Notification  # noqa: E402
+from ptw.escalation import JobReport, check_overdue_workflow_tasks  # noqa: E402
+from ptw.models import (  # noqa: E402
+    EscalationRecord,
+    JobRun,
+    Permit,
+    PermitType,
+    StepStatus,
+    WorkflowInstance,
+    WorkflowStep,
+)
+
 DUE = 1000
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 
 
-def create_database() -> None:
-    import psycopg
-    from django.conf import settings
-
+def recreate_database() -> None:
+    """A fresh database, migrated: a run never inherits an older schema or older rows."""
     db = settings.DATABASES["default"]
+    connection.close()
     with psycopg.connect(
         host=db["HOST"],
         port=db["PORT"] or 5432,
         user=db["USER"],
-        password=db["PASSWORD"],
+        password=db["PASSWORD"] or None,
         dbname="postgres",
         autocommit=True,
     ) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
-            admin.execute(f'CREATE DATABASE "{db["NAME"]}"')
-    from django.core.management import call_command
-
+        admin.execute(f'DROP DATABASE IF EXISTS "{db["NAME"]}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{db["NAME"]}"')
     call_command("migrate", verbosity=0)
 
 
@@ -64,19 +83,6 @@ def seed(n: int) -> dict:
     Every (n / 1,000)-th step is due (pending 5 h, next check 1 h ago); the others were
     assigned within the last 3 h and are next checked at their 4-hour mark.
     """
-    from django.db import connection
-
-    from accounts.models import CompanyType, Grade, Membership, Project, User
-    from notifications.models import Notification
-    from ptw.models import (
-        EscalationRecord,
-        JobRun,
-        Permit,
-        PermitType,
-        StepStatus,
-        WorkflowInstance,
-        WorkflowStep,
-    )
 
     with connection.cursor() as cursor:
         cursor.execute(
@@ -100,7 +106,7 @@ def seed(n: int) -> dict:
     permit_type, _ = PermitType.objects.get_or_create(name="Bench cold work", defaults={"category": "cold_work"})
 
     every = n // DUE
-    params = {
+    params: dict[str, Any] = {
         "n": n,
         "every": every,
         "now": NOW,
@@ -177,7 +183,6 @@ HAND_WRITTEN_SQL = """
 
 def hand_written_sql() -> tuple[float, set]:
     """Time the single INSERT … SELECT (then roll it back, leaving the data to the sweep)."""
-    from django.db import connection, transaction
 
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -189,11 +194,7 @@ def hand_written_sql() -> tuple[float, set]:
     return seconds, rows
 
 
-def sweep() -> tuple[float, int, object]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from ptw.escalation import check_overdue_workflow_tasks
+def sweep() -> tuple[float, int, JobReport]:
 
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
@@ -205,7 +206,6 @@ def sweep() -> tuple[float, int, object]:
 
 def make_due_again() -> None:
     """Undo a sweep (notifications, records, next checks) so the next run is a first run again."""
-    from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE notifications_notification, ptw_escalationrecord")
@@ -216,7 +216,6 @@ def make_due_again() -> None:
 
 
 def swept_rows() -> set:
-    from notifications.models import Notification
 
     return set(
         Notification.objects.filter(notification_type="ptw_overdue").values_list(
@@ -242,7 +241,6 @@ def machine() -> str:
         ),
         0,
     )
-    from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
@@ -260,8 +258,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--repeat", type=int, default=3, help="first runs per size (reset between); median reported")
     args = parser.parse_args()
-    django.setup()
-    create_database()
+    recreate_database()
     print("command:", " ".join(["python", *sys.argv]))
     print("machine:", machine())
     results = []

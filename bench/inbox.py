@@ -161,7 +161,7 @@ def explain(client: APIClient) -> None:
                 print("\n".join("   " + row[0] for row in cursor.fetchall()))
 
 
-def percentile(values: list[float], q: float) -> float:
+def percentile(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if q < 100 else max(values)
 
 
@@ -198,7 +198,9 @@ def main() -> None:
         use_database(name)
         users[label] = User.objects.get(username="bench_me") if args.reuse else seed(total)
 
-    timings = {(label, endpoint): [] for label in datasets for endpoint in ENDPOINTS}
+    timings: dict[tuple[str, str], list[float]] = {
+        (label, endpoint): [] for label in datasets for endpoint in ENDPOINTS
+    }
     per_round = max(1, args.iterations // args.rounds)
     for round_ in range(args.rounds + 1):  # round 0 warms up and is discarded
         order = list(datasets.items())

@@ -184,6 +184,7 @@ def run_writer() -> None:
 
     django.setup()
     from django.db import DatabaseError, connection, transaction
+    from django.utils import timezone
 
     from notifications.services import NewNotification, notify_many
 
@@ -192,7 +193,7 @@ def run_writer() -> None:
         try:
             with transaction.atomic():
                 note = NewNotification(int(user_id), "ptw_bench", f"bench {tag}", "A benchmark notification.", tag)
-                notify_many([note])
+                notify_many([note], now=timezone.now())
         except DatabaseError as error:  # e.g. "too many clients": the commit failed
             connection.close()
             reason = str(error).splitlines()[0].rpartition("FATAL:")[2].strip() or type(error).__name__
@@ -269,7 +270,7 @@ class Client:
         return [index for index, ok in enumerate(results) if ok]
 
     async def _hold(self, one: Held, gate: asyncio.Semaphore) -> None:
-        from sse_client import SseStream  # web/tests/sse_client.py, on the path below
+        from sse_client import SseStream  # type: ignore[import-not-found]  # web/tests/sse_client.py, on the path
 
         first = True
         while not self.closing:
@@ -331,14 +332,16 @@ class Monitor:
 
     def connections(self, database: str) -> int:
         query = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND usename = %s"
-        return self.connection.execute(query, [database, ROLE]).fetchone()[0]
+        row = self.connection.execute(query, [database, ROLE]).fetchone()
+        return row[0] if row else 0
 
     def statements(self, database: str) -> int:
         query = (
             "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid"
             " WHERE d.datname = %s"
         )
-        return int(self.connection.execute(query, [database]).fetchone()[0])
+        row = self.connection.execute(query, [database]).fetchone()
+        return int(row[0]) if row else 0
 
 
 async def measure(side: Side, n: int, dsn: str, port: int, args, monitor: Monitor) -> dict:
@@ -407,7 +410,9 @@ async def deliveries(side: Side, dsn: str, client: Client, sessions, opened: lis
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
     )
-    latencies, lost, failed = [], 0, {}
+    assert writer.stdin is not None and writer.stdout is not None  # both piped above
+    latencies: list[float] = []
+    lost, failed = 0, dict[str, int]()
     loop = asyncio.get_running_loop()
     try:
         for _ in range(count):

@@ -1,14 +1,18 @@
 """Reads of the inbox, always scoped to its owner: someone else's notification does not exist."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import Notification
 
+if TYPE_CHECKING:  # the user model is the project's; only its type is needed here
+    from accounts.models import User
+
 
 def notifications_for(
-    user: AbstractBaseUser,
+    user: "User",
     *,
     unread: bool | None = None,
     notification_type: str | None = None,
@@ -28,11 +32,11 @@ def notifications_for(
     return notifications.order_by("-created_at", "-id")
 
 
-def unread_count(user: AbstractBaseUser) -> int:
+def unread_count(user: "User") -> int:
     """How many of `user`'s notifications are unread (served by the partial unread index)."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def notification_get_for_user(user: AbstractBaseUser, notification_id: int) -> Notification:
+def notification_get_for_user(user: "User", notification_id: int) -> Notification:
     """`user`'s notification `notification_id`; Http404 if it is not theirs or does not exist."""
     return get_object_or_404(Notification.objects.select_related("sender"), pk=notification_id, recipient=user)

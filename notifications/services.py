@@ -3,14 +3,15 @@
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.utils import timezone
-
-from backend.bulk import insert_ignore
+from backend.bulk import insert_ignore_returning
 
 from . import live
 from .models import Notification
+
+if TYPE_CHECKING:  # the user model is the project's; only its type is needed here
+    from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -30,14 +31,13 @@ class NewNotification:
 _CHUNK = 500
 
 
-def notify_many(items: Sequence[NewNotification], *, now: datetime | None = None) -> list[int]:
+def notify_many(items: Sequence[NewNotification], *, now: datetime) -> list[int]:
     """Insert the notifications that don't exist yet; return the ids of those inserted.
 
     Duplicates (same recipient and dedupe key) are skipped by the database itself, so
     concurrent writers can never create two. The recipients' open pages are woken when the
     caller's transaction commits (`live.announce`).
     """
-    now = now or timezone.now()
     # One global order of rows: two concurrent batches overlapping in reverse order would
     # otherwise wait on each other's conflicting rows (a deadlock on PostgreSQL).
     items = sorted(items, key=lambda item: (item.recipient_id, item.dedupe_key))
@@ -48,7 +48,7 @@ def notify_many(items: Sequence[NewNotification], *, now: datetime | None = None
     return [notification_id for notification_id, _ in created]
 
 
-def notify(item: NewNotification, *, now: datetime | None = None) -> Notification | None:
+def notify(item: NewNotification, *, now: datetime) -> Notification | None:
     """Create one notification; None when it already exists."""
     ids = notify_many([item], now=now)
     return Notification.objects.get(pk=ids[0]) if ids else None
@@ -71,7 +71,10 @@ def _insert_chunk(items: Sequence[NewNotification], now: datetime) -> list[tuple
         }
         for item in items
     ]
-    return insert_ignore(Notification, rows, unique=("recipient", "dedupe_key"), returning=("id", "recipient"))
+    inserted = insert_ignore_returning(
+        Notification, rows, unique=("recipient", "dedupe_key"), returning=("id", "recipient")
+    )
+    return [(notification_id, recipient_id) for notification_id, recipient_id in inserted]
 
 
 # --- The inbox owner's writes (the API and the web inbox call these) ---
@@ -79,10 +82,10 @@ def _insert_chunk(items: Sequence[NewNotification], now: datetime) -> list[tuple
 # the wake-up follows the committed change at once).
 
 
-def mark_read(*, notification: Notification, now: datetime | None = None) -> Notification:
+def mark_read(*, notification: Notification, now: datetime) -> Notification:
     """Mark read (idempotent: the first read time is kept); return the notification."""
     if notification.read_at is None:
-        notification.read_at = now or timezone.now()
+        notification.read_at = now
         if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at):
             live.announce([notification.recipient_id])
     return notification
@@ -97,9 +100,9 @@ def mark_unread(*, notification: Notification) -> Notification:
     return notification
 
 
-def mark_all_read(*, user: AbstractBaseUser, now: datetime | None = None) -> int:
+def mark_all_read(*, user: "User", now: datetime) -> int:
     """Mark every unread notification of `user` read; return how many were marked."""
-    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=now or timezone.now())
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=now)
     if marked:
         live.announce([user.pk])
     return marked

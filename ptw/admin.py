@@ -10,7 +10,10 @@ machine in ptw/workflow.py is their only writer, and the one permit action offer
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+
+from accounts.requests import user_of
 
 from .errors import PTWError
 from .escalation_rules import delete_escalation_rule, save_escalation_rule
@@ -284,7 +287,8 @@ class PermitAdmin(ReadOnlyAdmin):
         cancelled, refused = 0, []
         for permit in queryset:
             try:
-                cancel_permit(permit=permit, by=request.user, comment="Cancelled from the admin.")
+                by, now = user_of(request), timezone.now()
+                cancel_permit(permit=permit, by=by, comment="Cancelled from the admin.", now=now)
                 cancelled += 1
             except PTWError as error:
                 refused.append(error.message)
@@ -327,7 +331,7 @@ class WorkflowStepAdmin(ReadOnlyAdmin):
 
     @admin.display(description="Permit", ordering="instance__permit__permit_number")
     def permit_number(self, obj: WorkflowStep) -> str:
-        return obj.instance.permit.permit_number
+        return obj.instance.permit.permit_number or ""
 
 
 @admin.register(PermitIsolationPoint)

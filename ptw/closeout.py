@@ -2,62 +2,41 @@
 
 from datetime import datetime
 
-from django.db import transaction
-from django.utils import timezone
-
 from accounts.models import User
 
+from . import actions
+from .actions import performs
+from .audit import log_event
 from .errors import InvalidInput
-from .models import CloseoutTemplate, Permit, PermitCloseout
-from .policy import actor_for, require
-from .workflow import log_event
+from .models import Permit, PermitCloseout
+from .selectors import closeout_for
 
 
-def closeout_for(permit: Permit) -> PermitCloseout:
-    """The permit's closeout, or an unsaved one built from its type's active template (for reading)."""
-    closeout = PermitCloseout.objects.filter(permit=permit).select_related("completed_by").first()
-    if closeout is not None:
-        return closeout
-    template = CloseoutTemplate.objects.filter(permit_type_id=permit.permit_type_id, is_active=True).first()
-    items = [
-        {
-            "key": item["key"],
-            "label": item["label"],
-            "required": bool(item.get("required", True)),
-            "done": False,
-            "remarks": "",
-        }
-        for item in (template.items if template else [])
-    ]
-    return PermitCloseout(permit=permit, template=template, items=items)
-
-
-def start_closeout(permit: Permit) -> PermitCloseout:
+def start_closeout(permit: Permit, *, now: datetime) -> PermitCloseout:
     """The permit's closeout, created from its type's active template on first use."""
     closeout = closeout_for(permit)
     if closeout.pk is None:
+        closeout.updated_at = now
         closeout.save()
     return closeout
 
 
-def missing_closeout_items(permit: Permit) -> list[str]:
-    return start_closeout(permit).missing_required_items
+def missing_closeout_items(permit: Permit, *, now: datetime) -> list[str]:
+    """Labels of the required checklist items not done yet (the checklist starts if it had not)."""
+    return start_closeout(permit, now=now).missing_required_items
 
 
-@transaction.atomic
+@performs(actions.CLOSEOUT)
 def update_closeout(
     *,
     permit: Permit,
     by: User,
     items: dict[str, dict] | None = None,
     remarks: str | None = None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> PermitCloseout:
     """Tick items ({key: {"done": bool, "remarks": str}}); stamps completion when all required are done."""
-    now = now or timezone.now()
-    permit.refresh_from_db(from_queryset=Permit.objects.select_for_update())
-    require(actor_for(by, permit), permit, "closeout")
-    closeout = start_closeout(permit)
+    closeout = start_closeout(permit, now=now)
     known = {item["key"]: item for item in closeout.items}
     unknown = sorted(set(items or {}) - set(known))
     if unknown:
@@ -73,6 +52,7 @@ def update_closeout(
         closeout.completed_by, closeout.completed_at = by, now
     elif not closeout.is_complete:
         closeout.completed_by, closeout.completed_at = None, None
+    closeout.updated_at = now
     closeout.save()
     log_event(
         permit,

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import CompanyType, Grade, Membership, MembershipRole, Project, User
 
@@ -28,6 +27,7 @@ from .models import (
     PermitType,
     RiskLevel,
 )
+from .selectors import closeout_for
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (the published demo password)
 PROJECT_CODE = "DEMO"
@@ -44,7 +44,6 @@ class DemoUser:
     grade: str
     roles: tuple[str, ...] = ()
     superuser: bool = False
-    try_this: str = ""
 
 
 DEMO_USERS = (
@@ -54,7 +53,6 @@ DEMO_USERS = (
         "Kumar",
         CompanyType.CONTRACTOR,
         Grade.C,
-        try_this="Create a permit, submit it, pick a verifier; tick the closeout of an active one.",
     ),
     DemoUser(
         "contractor_b",
@@ -62,7 +60,6 @@ DEMO_USERS = (
         "Iyer",
         CompanyType.CONTRACTOR,
         Grade.B,
-        try_this="Owns the draft permit; as a Grade B admin can suspend and cancel.",
     ),
     DemoUser(
         "epc_verifier",
@@ -70,7 +67,6 @@ DEMO_USERS = (
         "Shah",
         CompanyType.EPC,
         Grade.C,
-        try_this="My tasks: verify the submitted permits and pick an approver.",
     ),
     DemoUser(
         "epc_admin_b",
@@ -79,7 +75,6 @@ DEMO_USERS = (
         CompanyType.EPC,
         Grade.B,
         roles=("manager",),
-        try_this="Manager: receives the Electrical Work verification escalation.",
     ),
     DemoUser(
         "client_approver",
@@ -87,7 +82,6 @@ DEMO_USERS = (
         "Rao",
         CompanyType.CLIENT,
         Grade.C,
-        try_this="My tasks: approve the permit under review; activate or suspend work.",
     ),
     DemoUser(
         "client_admin_a",
@@ -96,7 +90,6 @@ DEMO_USERS = (
         CompanyType.CLIENT,
         Grade.A,
         roles=("safety_officer",),
-        try_this="Safety officer: receives the Hot Work approval escalation; may act on any step.",
     ),
     DemoUser(
         "admin",
@@ -105,7 +98,6 @@ DEMO_USERS = (
         CompanyType.CLIENT,
         Grade.A,
         superuser=True,
-        try_this="Django admin at /admin/: escalation rules, levels, records, job runs.",
     ),
 )
 
@@ -271,18 +263,18 @@ class Demo:
             assignment = isolation.assign_isolation_point(
                 permit=permit, by=permit.created_by, point=self.points[code], now=at
             )
-            isolation.update_isolation_point(
+            isolation.isolate_point(
+                permit=permit,
                 assignment=assignment,
                 by=permit.created_by,
-                action="isolate",
                 lock_ids=[f"L-{permit.pk:03d}-{index + 1}"],
                 now=at + timedelta(minutes=5),
             )
             if verified:
-                isolation.update_isolation_point(
+                isolation.verify_isolation(
+                    permit=permit,
                     assignment=assignment,
                     by=self.users["epc_verifier"],
-                    action="verify",
                     notes="Zero energy confirmed.",
                     now=at + timedelta(minutes=10),
                 )
@@ -291,7 +283,7 @@ class Demo:
         workflow.activate_permit(permit=permit, by=permit.created_by, now=at)
 
     def close_out(self, permit: Permit, *, at: datetime) -> None:
-        items = {item["key"]: {"done": True} for item in closeout.start_closeout(permit).items}
+        items = {item["key"]: {"done": True} for item in closeout_for(permit).items}
         closeout.update_closeout(permit=permit, by=permit.created_by, items=items, remarks="Area handed back.", now=at)
 
 
@@ -508,9 +500,9 @@ PERMIT_SCENARIOS: tuple[tuple[str, Callable[[Demo, str], None]], ...] = (
 )
 
 
-def seed_demo(*, now: datetime | None = None) -> DemoResult:
+def seed_demo(*, now: datetime) -> DemoResult:
     """Create whatever of the demo data is missing; return what was created, by kind."""
-    now = (now or timezone.now()).replace(second=0, microsecond=0)
+    now = now.replace(second=0, microsecond=0)
     result = DemoResult()
     with transaction.atomic():
         project, created = Project.objects.get_or_create(

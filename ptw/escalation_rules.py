@@ -1,5 +1,6 @@
 """Saving escalation rules (Django admin and the web page both call this)."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .errors import InvalidInput
@@ -10,8 +11,6 @@ from .models import EscalationRule
 @transaction.atomic
 def save_escalation_rule(*, rule: EscalationRule) -> EscalationRule:
     """Validate and save a rule; steps already pending of its (type, step) follow it at once."""
-    from django.core.exceptions import ValidationError
-
     previous = EscalationRule.objects.filter(pk=rule.pk).values("permit_type_id", "step_name").first()
     try:
         rule.full_clean()

@@ -35,10 +35,11 @@ def first_check_at(*, pending_since: datetime, permit_type_id: int, step_id: str
     return pending_since + timedelta(hours=float(hours))
 
 
-def schedule_new_pending_step(step: WorkflowStep, *, permit_type_id: int) -> None:
-    """Set `next_check_at` on a step that just became pending (caller saves)."""
+def schedule_new_pending_step(step: WorkflowStep, *, permit_type_id: int, pending_since: datetime) -> None:
+    """Set `pending_since` and `next_check_at` on a step that just became someone's task (caller saves)."""
+    step.pending_since = pending_since
     step.next_check_at = first_check_at(
-        pending_since=step.pending_since, permit_type_id=permit_type_id, step_id=step.step_id
+        pending_since=pending_since, permit_type_id=permit_type_id, step_id=step.step_id
     )
 
 

@@ -1,23 +1,15 @@
-"""Lockout/tagout on a permit: assign points, then isolate → verify → de-isolate."""
+"""Lockout/tagout on a permit: assign points, then isolate → verify → de-isolate each one."""
 
 from datetime import datetime
 
-from django.db import transaction
-from django.utils import timezone
-
 from accounts.models import User
 
+from . import actions
+from .actions import performs
+from .audit import log_event
 from .errors import ActionNotAllowed, IllegalTransition, InvalidInput
 from .models import IsolationPoint, IsolationStatus, Permit, PermitIsolationPoint
 from .models.isolation import ISOLATION_NEXT
-from .policy import actor_for, require
-from .workflow import log_event
-
-STEP_FOR_ACTION = {
-    "isolate": IsolationStatus.ISOLATED,
-    "verify": IsolationStatus.VERIFIED,
-    "deisolate": IsolationStatus.DEISOLATED,
-}
 
 
 def unverified_required_points(permit: Permit) -> list[str]:
@@ -30,12 +22,11 @@ def unverified_required_points(permit: Permit) -> list[str]:
     )
 
 
-@transaction.atomic
+@performs(actions.ISOLATION)
 def assign_isolation_point(
-    *, permit: Permit, by: User, point: IsolationPoint, required: bool = True, now: datetime | None = None
+    *, permit: Permit, by: User, point: IsolationPoint, required: bool = True, now: datetime
 ) -> PermitIsolationPoint:
-    now = now or timezone.now()
-    require(actor_for(by, permit), permit, "isolation")
+    """Assign a point of the project's library to the permit (required ones must be verified to start)."""
     if point.project_id != permit.project_id or not point.is_active:
         raise InvalidInput({"point_id": ["This isolation point is not in the permit's project library."]})
     assignment, created = PermitIsolationPoint.objects.get_or_create(
@@ -49,48 +40,66 @@ def assign_isolation_point(
     return assignment
 
 
-@transaction.atomic
-def update_isolation_point(
+@performs(actions.ISOLATE_POINT)
+def isolate_point(
     *,
-    assignment: PermitIsolationPoint,
+    permit: Permit,
     by: User,
-    action: str,
-    lock_ids: list[str] | None = None,
+    assignment: PermitIsolationPoint,
+    lock_ids: list[str],
     notes: str = "",
-    now: datetime | None = None,
+    now: datetime,
 ) -> PermitIsolationPoint:
-    """Move a point one stage on. Isolating records the locks; a different person verifies."""
-    now = now or timezone.now()
-    assignment = (
-        PermitIsolationPoint.objects.select_for_update()
-        .select_related("permit__project", "point")
-        .get(pk=assignment.pk)
-    )
-    permit = assignment.permit
-    require(actor_for(by, permit), permit, "isolation")
-    target = STEP_FOR_ACTION.get(action)
-    if target is None:
-        raise InvalidInput({"action": [f"Choose one of: {', '.join(STEP_FOR_ACTION)}."]})
-    if ISOLATION_NEXT.get(assignment.status) != target:
+    """Record the isolation of an assigned point, with the ids of the locks applied."""
+    if not lock_ids:
+        raise InvalidInput({"lock_ids": ["List the lock ids applied."]})
+    assignment = _locked(permit, assignment, to=IsolationStatus.ISOLATED, verb="isolate")
+    assignment.lock_ids = [str(lock) for lock in lock_ids]
+    assignment.lock_count = len(assignment.lock_ids)
+    assignment.isolated_by, assignment.isolated_at = by, now
+    return _moved_on(permit, assignment, to=IsolationStatus.ISOLATED, by=by, notes=notes, now=now)
+
+
+@performs(actions.VERIFY_ISOLATION)
+def verify_isolation(
+    *, permit: Permit, by: User, assignment: PermitIsolationPoint, notes: str = "", now: datetime
+) -> PermitIsolationPoint:
+    """Verify an isolated point: zero energy confirmed by someone other than who isolated it."""
+    assignment = _locked(permit, assignment, to=IsolationStatus.VERIFIED, verb="verify")
+    if assignment.isolated_by_id == by.pk:
+        raise ActionNotAllowed("The isolation must be verified by someone other than who isolated it.")
+    assignment.verified_by, assignment.verified_at = by, now
+    return _moved_on(permit, assignment, to=IsolationStatus.VERIFIED, by=by, notes=notes, now=now)
+
+
+@performs(actions.DEISOLATE_POINT)
+def deisolate_point(
+    *, permit: Permit, by: User, assignment: PermitIsolationPoint, notes: str = "", now: datetime
+) -> PermitIsolationPoint:
+    """Remove the isolation of a verified point."""
+    assignment = _locked(permit, assignment, to=IsolationStatus.DEISOLATED, verb="deisolate")
+    assignment.deisolated_by, assignment.deisolated_at = by, now
+    return _moved_on(permit, assignment, to=IsolationStatus.DEISOLATED, by=by, notes=notes, now=now)
+
+
+def _locked(permit: Permit, assignment: PermitIsolationPoint, *, to: str, verb: str) -> PermitIsolationPoint:
+    """The assignment re-read under a row lock; 409 unless `to` is its next stage."""
+    assignment = PermitIsolationPoint.objects.select_for_update().select_related("point").get(pk=assignment.pk)
+    if assignment.permit_id != permit.pk:
+        raise InvalidInput({"assignment": ["This isolation point is not on this permit."]})
+    if ISOLATION_NEXT.get(IsolationStatus(assignment.status)) != to:
         raise IllegalTransition(
-            f"Cannot {action} {assignment.point.code}: it is {assignment.status}.",
-            current=assignment.status,
+            f"Cannot {verb} {assignment.point.code}: it is {assignment.status}.", current=assignment.status
         )
-    if action == "isolate":
-        if not lock_ids:
-            raise InvalidInput({"lock_ids": ["List the lock ids applied."]})
-        assignment.lock_ids = [str(lock) for lock in lock_ids]
-        assignment.lock_count = len(assignment.lock_ids)
-        assignment.isolated_by, assignment.isolated_at = by, now
-    elif action == "verify":
-        if assignment.isolated_by_id == by.pk:
-            raise ActionNotAllowed("The isolation must be verified by someone other than who isolated it.")
-        assignment.verified_by, assignment.verified_at = by, now
-    else:
-        assignment.deisolated_by, assignment.deisolated_at = by, now
-    assignment.status = target
+    return assignment
+
+
+def _moved_on(
+    permit: Permit, assignment: PermitIsolationPoint, *, to: str, by: User, notes: str, now: datetime
+) -> PermitIsolationPoint:
+    assignment.status = to
     if notes:
         assignment.notes = notes
     assignment.save()
-    log_event(permit, by=by, action=f"isolation_{target}", now=now, comment=assignment.point.code)
+    log_event(permit, by=by, action=f"isolation_{to}", now=now, comment=assignment.point.code)
     return assignment

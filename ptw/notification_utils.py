@@ -7,9 +7,10 @@ local day of the permit's project, however many times or processes raise it.
 
 import hashlib
 import zoneinfo
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -62,8 +63,37 @@ def _zone(name: str | None) -> tzinfo:
     return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
 
 
-def _project_tz(permit: Permit) -> tzinfo:
-    return _zone(permit.project.time_zone)
+@dataclass(frozen=True, slots=True)
+class PermitFacts:
+    """What a notification needs of a permit, as plain values.
+
+    Services build it from the permit they hold (`PermitFacts.of(permit)`); sweeps build it
+    straight from the columns they claimed, without making models.
+    """
+
+    id: int
+    number: str
+    title: str
+    type_name: str
+    time_zone: str  # the project's ("": TIME_ZONE); its local date keys the dedupe
+    project_id: int
+    creator_id: int
+    verifier_id: int | None = None
+    approver_id: int | None = None
+
+    @classmethod
+    def of(cls, permit: Permit) -> "PermitFacts":
+        return cls(
+            id=permit.pk,
+            number=permit.permit_number or "",
+            title=permit.title,
+            type_name=permit.permit_type.name,
+            time_zone=permit.project.time_zone,
+            project_id=permit.project_id,
+            creator_id=permit.created_by_id,
+            verifier_id=permit.verifier_id,
+            approver_id=permit.approver_id,
+        )
 
 
 def generate_dedupe_key(
@@ -72,7 +102,7 @@ def generate_dedupe_key(
     permit_id: int,
     extra: str | None = None,
     *,
-    now: datetime | None = None,
+    now: datetime,
     tz: tzinfo | None = None,
 ) -> str:
     """MD5 of user, event, permit, the local date and `extra`; returns 32 hex digits.
@@ -82,7 +112,7 @@ def generate_dedupe_key(
     """
     if tz is None:
         tz = _zone(Permit.objects.filter(pk=permit_id).values_list("project__time_zone", flat=True).first())
-    local_date = timezone.localtime(now or timezone.now(), tz).date().isoformat()
+    local_date = timezone.localtime(now, tz).date().isoformat()
     raw = f"{user_id}:{event_type}:{permit_id}:{local_date}:{extra or ''}"
     return hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
 
@@ -96,39 +126,37 @@ class PermitNotice:
 
     user_id: int
     event_type: str
-    permit: Permit
+    permit: PermitFacts
     message: str | None = None
-    extra_data: dict | None = None
+    extra_data: dict[str, Any] | None = None
     sender_id: int | None = None
     dedupe_extra: str | None = None
 
 
-def build_ptw_notification(event: PermitNotice, *, now: datetime | None = None) -> NewNotification:
+def build_ptw_notification(event: PermitNotice, *, now: datetime) -> NewNotification:
     """The generic notification for one permit event (type, title, message, data, link, key)."""
     if event.event_type not in PTW_NOTIFICATION_TYPES:
         raise ValueError(f"Unknown PTW notification type '{event.event_type}'.")
     permit = event.permit
     data = {
-        "permit_id": permit.pk,
-        "permit_number": permit.permit_number,
-        "permit_type": permit.permit_type.name,
+        "permit_id": permit.id,
+        "permit_number": permit.number,
+        "permit_type": permit.type_name,
         **(event.extra_data or {}),
     }
-    message = event.message or _DEFAULT_MESSAGES[event.event_type].format(
-        number=permit.permit_number, title=permit.title
-    )
+    message = event.message or _DEFAULT_MESSAGES[event.event_type].format(number=permit.number, title=permit.title)
     return NewNotification(
         recipient_id=event.user_id,
         notification_type=event.event_type,
-        title=f"{PTW_NOTIFICATION_TYPES[event.event_type]}: {permit.permit_number}",
+        title=f"{PTW_NOTIFICATION_TYPES[event.event_type]}: {permit.number}",
         message=message,
         data=data,
-        link=f"/dashboard/ptw/view/{permit.pk}",
+        link=f"/dashboard/ptw/view/{permit.id}",
         sender_id=event.sender_id,
         subject_type=PERMIT_SUBJECT,
-        subject_id=permit.pk,
+        subject_id=permit.id,
         dedupe_key=generate_dedupe_key(
-            event.user_id, event.event_type, permit.pk, event.dedupe_extra, now=now, tz=_project_tz(permit)
+            event.user_id, event.event_type, permit.id, event.dedupe_extra, now=now, tz=_zone(permit.time_zone)
         ),
     )
 
@@ -136,13 +164,13 @@ def build_ptw_notification(event: PermitNotice, *, now: datetime | None = None) 
 def create_ptw_notification(
     user_id: int,
     event_type: str,
-    permit: Permit,
+    permit: PermitFacts,
     message: str | None = None,
-    extra_data: dict | None = None,
+    extra_data: dict[str, Any] | None = None,
     sender_id: int | None = None,
     dedupe_extra: str | None = None,
     *,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Notification | None:
     """Create one PTW notification; None when it is a duplicate or notifications are off."""
     if not settings.NOTIFICATIONS_ENABLED:
@@ -151,71 +179,84 @@ def create_ptw_notification(
     return notify(build_ptw_notification(event, now=now), now=now)
 
 
-def create_ptw_notifications(events: Sequence[PermitNotice], *, now: datetime | None = None) -> list[int]:
+def create_ptw_notifications(events: Sequence[PermitNotice], *, now: datetime) -> list[int]:
     """Bulk form for sweeps: one insert for many events; returns the ids actually created."""
     if not settings.NOTIFICATIONS_ENABLED or not events:
         return []
     return notify_many([build_ptw_notification(event, now=now) for event in events], now=now)
 
 
-def _notify_each(
+def _notices(
     user_ids: Iterable[int | None],
     event_type: str,
-    permit: Permit,
+    permit: PermitFacts,
     *,
     sender_id: int | None = None,
     skip_sender: bool = True,
-    now: datetime | None = None,
-    **kwargs,
-) -> list[int]:
-    """Notify each distinct user once; the actor is not told of their own action."""
-    recipients = []
+    **kwargs: Any,
+) -> list[PermitNotice]:
+    """One notice per distinct user; the actor is not told of their own action."""
+    recipients: list[int] = []
     for user_id in user_ids:
         if user_id is None or user_id in recipients or (skip_sender and user_id == sender_id):
             continue
         recipients.append(user_id)
-    events = [PermitNotice(uid, event_type, permit, sender_id=sender_id, **kwargs) for uid in recipients]
-    return create_ptw_notifications(events, now=now)
+    return [PermitNotice(user_id, event_type, permit, sender_id=sender_id, **kwargs) for user_id in recipients]
 
 
-# --- One helper per event (specification section 1, wiring in ptw/workflow.py) ---
+def _notify_each(user_ids: Iterable[int | None], event_type: str, permit: PermitFacts, *, now: datetime, **kwargs: Any):
+    return create_ptw_notifications(_notices(user_ids, event_type, permit, **kwargs), now=now)
 
 
-def notify_permit_created(permit: Permit, *, now: datetime | None = None) -> list[int]:
+def _notify_all(
+    permits: Iterable[PermitFacts],
+    event_type: str,
+    recipients: Callable[[PermitFacts], list[int | None]],
+    *,
+    now: datetime,
+) -> list[int]:
+    """The same event about many permits (a sweep's batch) in one insert."""
+    notices = [notice for permit in permits for notice in _notices(recipients(permit), event_type, permit)]
+    return create_ptw_notifications(notices, now=now)
+
+
+# --- One helper per event (specification section 1; the services and the jobs call them) ---
+
+
+def notify_permit_created(permit: PermitFacts, *, now: datetime) -> list[int]:
     """Confirmation to the creator (their own action, by design)."""
-    return _notify_each([permit.created_by_id], "ptw_created", permit, skip_sender=False, now=now)
+    return _notify_each([permit.creator_id], "ptw_created", permit, skip_sender=False, now=now)
 
 
-def notify_permit_submitted(permit: Permit, *, now: datetime | None = None) -> list[int]:
-    return _notify_each([permit.created_by_id], "ptw_submitted", permit, skip_sender=False, now=now)
+def notify_permit_submitted(permit: PermitFacts, *, now: datetime) -> list[int]:
+    """Confirmation to the creator (their own action, by design)."""
+    return _notify_each([permit.creator_id], "ptw_submitted", permit, skip_sender=False, now=now)
 
 
 def notify_verifier_assigned(
-    permit: Permit, verifier_id: int, *, sender_id: int | None = None, now: datetime | None = None
+    permit: PermitFacts, verifier_id: int, *, sender_id: int | None = None, now: datetime
 ) -> list[int]:
     return _notify_each([verifier_id], "ptw_verification", permit, sender_id=sender_id, now=now)
 
 
 def notify_approver_assigned(
-    permit: Permit, approver_id: int, *, sender_id: int | None = None, now: datetime | None = None
+    permit: PermitFacts, approver_id: int, *, sender_id: int | None = None, now: datetime
 ) -> list[int]:
     return _notify_each([approver_id], "ptw_approval", permit, sender_id=sender_id, now=now)
 
 
-def notify_permit_approved(permit: Permit, *, sender_id: int | None = None, now: datetime | None = None) -> list[int]:
-    return _notify_each(
-        [permit.created_by_id, permit.verifier_id], "ptw_approved", permit, sender_id=sender_id, now=now
-    )
+def notify_permit_approved(permit: PermitFacts, *, sender_id: int | None = None, now: datetime) -> list[int]:
+    return _notify_each([permit.creator_id, permit.verifier_id], "ptw_approved", permit, sender_id=sender_id, now=now)
 
 
 def notify_permit_rejected(
-    permit: Permit, *, stage: str, reason: str = "", sender_id: int | None = None, now: datetime | None = None
+    permit: PermitFacts, *, stage: str, reason: str = "", sender_id: int | None = None, now: datetime
 ) -> list[int]:
-    message = f"Permit {permit.permit_number} ({permit.title}) was rejected at {stage}."
+    message = f"Permit {permit.number} ({permit.title}) was rejected at {stage}."
     if reason:
         message += f" Reason: {reason}"
     return _notify_each(
-        [permit.created_by_id],
+        [permit.creator_id],
         "ptw_rejected",
         permit,
         sender_id=sender_id,
@@ -226,15 +267,13 @@ def notify_permit_rejected(
     )
 
 
-def notify_permit_activated(permit: Permit, *, sender_id: int | None = None, now: datetime | None = None) -> list[int]:
-    return _notify_each(
-        [permit.created_by_id, permit.approver_id], "ptw_activated", permit, sender_id=sender_id, now=now
-    )
+def notify_permit_activated(permit: PermitFacts, *, sender_id: int | None = None, now: datetime) -> list[int]:
+    return _notify_each([permit.creator_id, permit.approver_id], "ptw_activated", permit, sender_id=sender_id, now=now)
 
 
-def notify_permit_completed(permit: Permit, *, sender_id: int | None = None, now: datetime | None = None) -> list[int]:
+def notify_permit_completed(permit: PermitFacts, *, sender_id: int | None = None, now: datetime) -> list[int]:
     return _notify_each(
-        [permit.created_by_id, permit.verifier_id, permit.approver_id],
+        [permit.creator_id, permit.verifier_id, permit.approver_id],
         "ptw_completed",
         permit,
         sender_id=sender_id,
@@ -242,17 +281,25 @@ def notify_permit_completed(permit: Permit, *, sender_id: int | None = None, now
     )
 
 
-def notify_permit_expired(permit: Permit, *, now: datetime | None = None) -> list[int]:
-    return _notify_each([permit.created_by_id], "ptw_expired", permit, now=now)
+def notify_permit_expired(permit: PermitFacts, *, now: datetime) -> list[int]:
+    return _notify_each([permit.creator_id], "ptw_expired", permit, now=now)
 
 
-def notify_permit_expiring(permit: Permit, *, now: datetime | None = None) -> list[int]:
-    return _notify_each([permit.created_by_id], "ptw_expiring", permit, now=now)
+# The reminders take a sweep's batch of permits: one insert for all of them.
 
 
-def notify_closeout_required(permit: Permit, *, now: datetime | None = None) -> list[int]:
-    return _notify_each([permit.created_by_id], "ptw_closeout_required", permit, now=now)
+def notify_permit_expiring(permits: Iterable[PermitFacts], *, now: datetime) -> list[int]:
+    """`ptw_expiring` to each permit's creator."""
+    return _notify_all(permits, "ptw_expiring", lambda permit: [permit.creator_id], now=now)
 
 
-def notify_isolation_pending(permit: Permit, *, now: datetime | None = None) -> list[int]:
-    return _notify_each([permit.created_by_id, permit.verifier_id], "ptw_isolation_pending", permit, now=now)
+def notify_closeout_required(permits: Iterable[PermitFacts], *, now: datetime) -> list[int]:
+    """`ptw_closeout_required` to each permit's creator."""
+    return _notify_all(permits, "ptw_closeout_required", lambda permit: [permit.creator_id], now=now)
+
+
+def notify_isolation_pending(permits: Iterable[PermitFacts], *, now: datetime) -> list[int]:
+    """`ptw_isolation_pending` to each permit's creator and verifier."""
+    return _notify_all(
+        permits, "ptw_isolation_pending", lambda permit: [permit.creator_id, permit.verifier_id], now=now
+    )

@@ -3,23 +3,22 @@
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import Project, User
 from accounts.selectors import membership_get
 
+from . import actions
 from . import notification_utils as notes
-from .errors import ActionNotAllowed, InvalidInput
+from .actions import performs
+from .audit import log_event
+from .errors import InvalidInput
 from .models import Permit, PermitType
-from .policy import actor_for, require
-from .workflow import log_event
+from .notification_utils import PermitFacts
 
 EDITABLE_FIELDS = ("permit_type", "title", "description", "location", "planned_start_time", "planned_end_time")
 
 
-def _validate(
-    *, project: Project, permit_type: PermitType, planned_start_time: datetime, planned_end_time: datetime
-) -> None:
+def _validate(*, permit_type: PermitType, planned_start_time: datetime, planned_end_time: datetime) -> None:
     errors: dict[str, list[str]] = {}
     if planned_end_time <= planned_start_time:
         errors["planned_end_time"] = ["The planned end must be after the planned start."]
@@ -44,14 +43,12 @@ def create_permit(
     planned_start_time: datetime,
     planned_end_time: datetime,
     description: str = "",
-    now: datetime | None = None,
+    now: datetime,
 ) -> Permit:
     """Create a draft permit numbered PTW-<year>-<id>; the creator must be a project member."""
-    now = now or timezone.now()
     if membership_get(user=by, project_id=project.pk) is None:
         raise InvalidInput({"project": ["You are not a member of this project."]})
     _validate(
-        project=project,
         permit_type=permit_type,
         planned_start_time=planned_start_time,
         planned_end_time=planned_end_time,
@@ -66,39 +63,32 @@ def create_permit(
         planned_end_time=planned_end_time,
         created_by=by,
         created_at=now,
+        updated_at=now,
     )
     permit.permit_number = permit_number_for(permit)
     permit.save(update_fields=["permit_number"])
     log_event(permit, by=by, action="created", now=now, to_status=permit.status)
-    notes.notify_permit_created(permit, now=now)
+    notes.notify_permit_created(PermitFacts.of(permit), now=now)
     return permit
 
 
-@transaction.atomic
-def update_permit(*, permit: Permit, by: User, now: datetime | None = None, **changes) -> Permit:
+@performs(actions.EDIT)
+def update_permit(*, permit: Permit, by: User, now: datetime, **changes) -> Permit:
     """Edit a draft permit (creator only)."""
-    now = now or timezone.now()
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput({name: ["This field cannot be changed."] for name in sorted(unknown)})
-    permit.refresh_from_db(from_queryset=Permit.objects.select_for_update())
-    require(actor_for(by, permit), permit, "edit")
     changes = {name: value for name, value in changes.items() if getattr(permit, name) != value}
     if not changes:
         return permit  # nothing changed: no write, no audit event
     for name, value in changes.items():
         setattr(permit, name, value)
     _validate(
-        project=permit.project,
         permit_type=permit.permit_type,
         planned_start_time=permit.planned_start_time,
         planned_end_time=permit.planned_end_time,
     )
+    permit.updated_at = now
     permit.save()
     log_event(permit, by=by, action="edited", now=now, comment=", ".join(sorted(changes)))
     return permit
-
-
-def ensure_member(user: User, project: Project) -> None:
-    if membership_get(user=user, project_id=project.pk) is None:
-        raise ActionNotAllowed("You are not a member of this project.")

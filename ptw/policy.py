@@ -1,53 +1,23 @@
-"""Who may take which action on a permit, now. Services enforce it; pages use it to offer buttons."""
+"""Who may take an action on a permit: the actor as the permit's project sees them, and the
+predicates that the action declarations (ptw/actions.py) combine into each action's rule.
 
+A predicate is a `Who`: a test over (actor, permit, context) with the words that describe it,
+so the OpenAPI descriptions and the docs say who may act in the same terms as the code.
+Combine them with `|` (or), `&` (and) and `~` (not).
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from accounts.models import Grade, Membership, User
 
-from .errors import ActionNotAllowed, IllegalTransition
 from .models import Permit, StepId, StepStatus, WorkflowStep
-from .states import ALLOWED_TRANSITIONS, PermitStatus
-
-S = PermitStatus
-
-# The statuses each action needs, and the status it moves the permit to (None: no status change).
-ACTION_STATUS: dict[str, tuple[tuple[str, ...], str | None]] = {
-    "edit": ((S.DRAFT,), None),
-    "initiate": ((S.DRAFT,), S.SUBMITTED),
-    "assign_verifier": ((S.SUBMITTED,), None),
-    "verify": ((S.SUBMITTED,), S.UNDER_REVIEW),
-    "assign_approver": ((S.UNDER_REVIEW,), None),
-    "approve": ((S.UNDER_REVIEW,), S.APPROVED),
-    "activate": ((S.APPROVED,), S.ACTIVE),
-    "complete": ((S.ACTIVE,), S.COMPLETED),
-    "suspend": ((S.ACTIVE,), S.SUSPENDED),
-    "resume": ((S.SUSPENDED,), S.ACTIVE),
-    "cancel": ((S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.APPROVED, S.ACTIVE, S.SUSPENDED), S.CANCELLED),
-    "resubmit": ((S.REJECTED,), S.DRAFT),
-    "isolation": ((S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.APPROVED, S.ACTIVE, S.SUSPENDED, S.COMPLETED), None),
-    "closeout": ((S.ACTIVE, S.SUSPENDED), None),
-}
-ACTION_LABELS = {
-    "edit": "edit",
-    "initiate": "submit",
-    "assign_verifier": "assign a verifier",
-    "verify": "verify",
-    "assign_approver": "assign an approver",
-    "approve": "approve",
-    "activate": "activate",
-    "complete": "complete",
-    "suspend": "suspend",
-    "resume": "resume",
-    "cancel": "cancel",
-    "resubmit": "resubmit",
-    "isolation": "update isolation on",
-    "closeout": "update the closeout of",
-}
 
 
 @dataclass(frozen=True)
 class Actor:
-    """A user as seen from one permit's project."""
+    """A user as seen from one permit's project (no membership: not a member there)."""
 
     user: User
     membership: Membership | None
@@ -66,69 +36,147 @@ def actor_for(user: User, permit: Permit) -> Actor:
     return Actor(user, membership)
 
 
-STEP_ACTIONS = ("verify", "approve")  # the actions only a pending step's assignee may take
+class PolicyContext:
+    """What the predicates may read about a permit beyond its row, read once and only when asked."""
 
+    def __init__(self, permit: Permit):
+        self.permit = permit
 
-def _pending_assignees(permit: Permit) -> dict[str, int | None]:
-    """{step_id: assignee id} of the permit's pending workflow steps (one query)."""
-    return dict(
-        WorkflowStep.objects.filter(instance__permit=permit, status=StepStatus.PENDING).values_list(
-            "step_id", "assignee_id"
+    @cached_property
+    def pending_assignees(self) -> dict[str, int | None]:
+        """{step id: assignee id} of the permit's pending workflow steps (one query)."""
+        return dict(
+            WorkflowStep.objects.filter(instance__permit=self.permit, status=StepStatus.PENDING).values_list(
+                "step_id", "assignee_id"
+            )
         )
-    )
 
 
-def _is_permitted(actor: Actor, permit: Permit, action: str, pending: dict[str, int | None]) -> bool:
-    uid = actor.user.pk
-    if actor.membership is None:
-        return False
-    is_creator = permit.created_by_id == uid
-    if action in STEP_ACTIONS and is_creator:
-        return False  # nobody verifies or approves their own permit, whatever their grade
-    if actor.is_grade_a and action != "edit":
-        return True
-    if action in ("edit", "initiate", "resubmit", "assign_verifier"):
-        return is_creator
-    if action == "verify":
-        return StepId.VERIFICATION in pending and pending[StepId.VERIFICATION] == uid
-    if action == "approve":
-        return StepId.APPROVAL in pending and pending[StepId.APPROVAL] == uid
-    if action == "assign_approver":
-        return is_creator or permit.verifier_id == uid
-    if action in ("activate", "complete", "closeout"):
-        return is_creator or permit.approver_id == uid
-    if action == "suspend":
-        return actor.is_admin or uid in (permit.created_by_id, permit.verifier_id, permit.approver_id)
-    if action == "resume":
-        return actor.is_admin or permit.approver_id == uid
-    if action == "cancel":
-        return actor.is_admin or is_creator
-    # isolation: any project member does field work; the isolation service checks who verifies
-    return action == "isolation"
+Test = Callable[[Actor, Permit, PolicyContext], bool]
 
 
-def require(actor: Actor, permit: Permit, action: str) -> None:
-    """Raise IllegalTransition (wrong status) or ActionNotAllowed (wrong person)."""
-    statuses, _ = ACTION_STATUS[action]
-    if permit.status not in statuses:
-        allowed = ALLOWED_TRANSITIONS.get(permit.status, ())
-        allowed_text = ", ".join(allowed) if allowed else "none (it is final)"
-        raise IllegalTransition(
-            f"Cannot {ACTION_LABELS[action]} permit {permit.permit_number}: it is {permit.status}; "
-            f"allowed next statuses: {allowed_text}.",
-            current=permit.status,
-            allowed=allowed,
-        )
-    pending = _pending_assignees(permit) if action in STEP_ACTIONS else {}
-    if not _is_permitted(actor, permit, action, pending):
-        raise ActionNotAllowed(f"You may not {ACTION_LABELS[action]} permit {permit.permit_number}.")
+class Who:
+    """A predicate over (actor, permit, context), and the words a reader sees for it.
+
+    Combined with `|`, `&` and `~` into AnyOf / AllOf / Not: data evaluated when asked.
+    """
+
+    text: str
+
+    def __call__(self, actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+        raise NotImplementedError
+
+    def __or__(self, other: "Who") -> "Who":
+        return AnyOf((self, other))
+
+    def __and__(self, other: "Who") -> "Who":
+        return AllOf((self, other))
+
+    def __invert__(self) -> "Who":
+        return Not(self)
 
 
-def available_actions(actor: Actor, permit: Permit) -> list[str]:
-    """The actions this user may take on this permit now (for buttons)."""
-    pending = _pending_assignees(permit)
-    return [
-        action
-        for action, (statuses, _) in ACTION_STATUS.items()
-        if permit.status in statuses and _is_permitted(actor, permit, action, pending)
-    ]
+@dataclass(frozen=True)
+class Rule(Who):
+    """One named test."""
+
+    test: Test
+    text: str
+
+    def __call__(self, actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+        return self.test(actor, permit, context)
+
+
+@dataclass(frozen=True)
+class AnyOf(Who):
+    parts: tuple[Who, ...]
+
+    def __call__(self, actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+        return any(part(actor, permit, context) for part in self.parts)
+
+    def __or__(self, other: Who) -> Who:
+        return AnyOf((*self.parts, other))
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        return " or ".join(part.text for part in self.parts)
+
+
+@dataclass(frozen=True)
+class AllOf(Who):
+    parts: tuple[Who, ...]
+
+    def __call__(self, actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+        return all(part(actor, permit, context) for part in self.parts)
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        return " and ".join(_grouped(part) for part in self.parts)
+
+
+@dataclass(frozen=True)
+class Not(Who):
+    part: Who
+
+    def __call__(self, actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+        return not self.part(actor, permit, context)
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        return f"not {_grouped(self.part)}"
+
+
+def _grouped(who: Who) -> str:
+    return f"({who.text})" if isinstance(who, AnyOf) else who.text
+
+
+def _is_creator(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+    return permit.created_by_id == actor.user.pk
+
+
+def _is_verifier(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+    return permit.verifier_id == actor.user.pk
+
+
+def _is_approver(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+    return permit.approver_id == actor.user.pk
+
+
+def _is_grade_a(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+    return actor.is_grade_a
+
+
+def _is_project_admin(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+    return actor.is_admin
+
+
+def _is_member(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+    return True  # `permitted` already requires an active membership
+
+
+creator = Rule(_is_creator, "the creator")
+verifier = Rule(_is_verifier, "the verifier")
+approver = Rule(_is_approver, "the approver")
+grade_a = Rule(_is_grade_a, "a Grade A admin")
+project_admin = Rule(_is_project_admin, "a Grade A/B admin")
+any_member = Rule(_is_member, "any project member")
+
+
+@dataclass(frozen=True)
+class assignee_of(Who):
+    """The assignee of the permit's pending `step` (nobody while it is not pending)."""
+
+    step: StepId
+
+    def __call__(self, actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+        pending = context.pending_assignees
+        return self.step in pending and pending[self.step] == actor.user.pk
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        return f"the {self.step.label.lower()} step's assignee"
+
+
+def permitted(who: Who, actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+    """Only active members of the permit's project act on it; then `who` decides."""
+    return actor.membership is not None and who(actor, permit, context)

@@ -4,8 +4,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from accounts.selectors import eligible_reviewers
 
-from .models import Permit, StepStatus, WorkflowStep
+from .models import CloseoutTemplate, Permit, PermitCloseout, StepId, StepStatus, WorkflowStep
 
 
 def permits_visible_to(user: User) -> QuerySet[Permit]:
@@ -17,18 +18,10 @@ def permits_visible_to(user: User) -> QuerySet[Permit]:
     )
 
 
-def permit_get_for_user(user: User, permit_id: int, *, for_update: bool = False) -> Permit:
+def permit_get_for_user(user: User, permit_id: int) -> Permit:
     """The permit, or Http404 when it does not exist or the user may not see it."""
-    queryset = permits_visible_to(user)
-    if for_update:
-        # Lock only the permit row (not the joined rows) while an action runs on it.
-        queryset = (
-            Permit.objects.select_for_update(of=("self",))
-            .filter(pk__in=permits_visible_to(user).filter(pk=permit_id).values("pk"))
-            .select_related("permit_type", "project", "created_by", "verifier", "approver")
-        )
     try:
-        return queryset.get(pk=permit_id)
+        return permits_visible_to(user).get(pk=permit_id)
     except (Permit.DoesNotExist, ValueError, TypeError):
         raise Http404("No such permit.") from None
 
@@ -46,3 +39,34 @@ def my_pending_steps(user: User) -> QuerySet[WorkflowStep]:
         .select_related("instance__permit__permit_type", "instance__permit__project", "instance__permit__created_by")
         .order_by("pending_since", "id")
     )
+
+
+def reviewer_candidates(permit: Permit, *, step: StepId, by: User) -> QuerySet[User]:
+    """Who may be assigned to the permit's `step` when `by` assigns it, by username.
+
+    EPC and client members of the project, never the permit's creator; a client chooser picks
+    only client members. The creator is the chooser of the verifier, whoever assigns it; the
+    approver is chosen by whoever assigns it (the verifier, usually, when verifying).
+    The assigning services, the web forms and the API's candidate lists all read this.
+    """
+    chooser = permit.created_by if step == StepId.VERIFICATION else by
+    return eligible_reviewers(project_id=permit.project_id, chooser=chooser, exclude_ids=[permit.created_by_id])
+
+
+def closeout_for(permit: Permit) -> PermitCloseout:
+    """The permit's closeout, or an unsaved one built from its type's active template (for reading)."""
+    closeout = PermitCloseout.objects.filter(permit=permit).select_related("completed_by").first()
+    if closeout is not None:
+        return closeout
+    template = CloseoutTemplate.objects.filter(permit_type_id=permit.permit_type_id, is_active=True).first()
+    items = [
+        {
+            "key": item["key"],
+            "label": item["label"],
+            "required": bool(item.get("required", True)),
+            "done": False,
+            "remarks": "",
+        }
+        for item in (template.items if template else [])
+    ]
+    return PermitCloseout(permit=permit, template=template, items=items)

@@ -1,24 +1,27 @@
-"""Every permit transition is one service function here (DESIGN.md).
+"""Every permit transition is one service function here (DESIGN.md), each performing one
+action declared in ptw/actions.py.
 
-Each is atomic: the status change (a conditional UPDATE), its audit event and its
-notifications commit together or not at all. Domain errors (ptw/errors.py) change nothing.
+Each is atomic (`@performs`: the permit locked, the policy checked): the status change (a
+conditional UPDATE), its audit event and its notifications commit together or not at all.
+Domain errors (ptw/errors.py) change nothing.
 """
 
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import eligible_reviewers
 
+from . import actions
 from . import notification_utils as notes
+from .actions import performs
+from .audit import log_event, transition
+from .closeout import missing_closeout_items, start_closeout
 from .errors import IllegalTransition, InvalidInput
 from .escalation_schedule import schedule_new_pending_step
+from .isolation import unverified_required_points
 from .models import (
     Permit,
-    PermitEvent,
     PermitStatus,
     StepId,
     StepStatus,
@@ -26,85 +29,26 @@ from .models import (
     WorkflowStep,
 )
 from .models.workflow import STEP_ORDER, STEP_ROLE
-from .policy import actor_for, require
+from .notification_utils import PermitFacts
+from .selectors import reviewer_candidates
 from .states import ALLOWED_TRANSITIONS, is_allowed
 
 S = PermitStatus
 
 
-def transition(
-    permit: Permit,
-    *,
-    to: str,
-    by: User | None,
-    comment: str = "",
-    action: str = "",
-    now: datetime,
-    fields: dict | None = None,
-) -> None:
-    """Move `permit` to status `to` if the table allows it and nobody changed it meanwhile."""
-    fields = fields or {}
-    if not is_allowed(permit.status, to):
-        allowed = ALLOWED_TRANSITIONS.get(permit.status, ())
-        raise IllegalTransition(
-            f"Permit {permit.permit_number} is {permit.status} and cannot become {to}; "
-            f"allowed next statuses: {', '.join(allowed) or 'none (it is final)'}.",
-            current=permit.status,
-            allowed=allowed,
-        )
-    updated = Permit.objects.filter(pk=permit.pk, status=permit.status).update(status=to, updated_at=now, **fields)
-    if not updated:
-        raise IllegalTransition(
-            f"Permit {permit.permit_number} was changed by someone else meanwhile; reload it.",
-            current=permit.status,
-        )
-    log_event(permit, by=by, action=action or to, from_status=permit.status, to_status=to, comment=comment, now=now)
-    permit.status = to
-    for name, value in fields.items():
-        setattr(permit, name, value)
+def _step(permit: Permit, step_id: StepId) -> WorkflowStep:
+    """The permit's step (the statuses that allow an action on it guarantee it exists)."""
+    return WorkflowStep.objects.get(instance__permit=permit, step_id=step_id)
 
 
-def log_event(
-    permit: Permit,
-    *,
-    by: User | None,
-    action: str,
-    now: datetime,
-    comment: str = "",
-    from_status: str = "",
-    to_status: str = "",
-) -> PermitEvent:
-    return PermitEvent.objects.create(
-        permit=permit,
-        actor=by,
-        action=action,
-        from_status=from_status or permit.status,
-        to_status=to_status or permit.status,
-        comment=comment,
-        created_at=now,
-    )
-
-
-def _start(permit: Permit, by: User, action: str):
-    """Lock the permit row, re-read its state, check the action is allowed; return the actor."""
-    permit.refresh_from_db(from_queryset=Permit.objects.select_for_update())
-    actor = actor_for(by, permit)
-    require(actor, permit, action)
-    return actor
-
-
-def _step(permit: Permit, step_id: str) -> WorkflowStep | None:
-    return WorkflowStep.objects.filter(instance__permit=permit, step_id=step_id).first()
-
-
-def _open_step(permit: Permit, step_id: str, *, now: datetime) -> WorkflowStep:
+def _open_step(permit: Permit, step_id: StepId, *, now: datetime) -> WorkflowStep:
     """Create (or reopen, after a resubmission) a pending step; the creator must assign it."""
     instance = permit.workflow
     step, _ = WorkflowStep.objects.update_or_create(
         instance=instance,
         step_id=step_id,
         defaults={
-            "name": StepId(step_id).label,
+            "name": step_id.label,
             "role": STEP_ROLE[step_id],
             "order": STEP_ORDER[step_id],
             "status": StepStatus.PENDING,
@@ -115,32 +59,32 @@ def _open_step(permit: Permit, step_id: str, *, now: datetime) -> WorkflowStep:
             "comments": "",
         },
     )
-    schedule_new_pending_step(step, permit_type_id=permit.permit_type_id)
-    step.save(update_fields=["next_check_at"])
+    schedule_new_pending_step(step, permit_type_id=permit.permit_type_id, pending_since=now)
+    step.save(update_fields=["pending_since", "next_check_at"])
     return step
 
 
-def _assign(
-    permit: Permit, step: WorkflowStep, *, by: User, assignee: User, chooser: User, field: str, now: datetime
-) -> None:
-    eligible = eligible_reviewers(project_id=permit.project_id, chooser=chooser, exclude_ids=[permit.created_by_id])
-    if not eligible.filter(pk=assignee.pk).exists():
+def _assign(permit: Permit, step: WorkflowStep, *, by: User, assignee: User, now: datetime) -> None:
+    """Make `assignee` the step's assignee and the permit's verifier or approver (400 if not eligible)."""
+    step_id = StepId(step.step_id)
+    role = STEP_ROLE[step_id]  # "verifier" or "approver": also the permit's field
+    if not reviewer_candidates(permit, step=step_id, by=by).filter(pk=assignee.pk).exists():
         raise InvalidInput(
             {
-                f"{STEP_ROLE[step.step_id]}_id": [
-                    f"{assignee.username} cannot be the {STEP_ROLE[step.step_id]} of this permit: "
+                f"{role}_id": [
+                    f"{assignee.username} cannot be the {role} of this permit: "
                     "it must be an EPC or client member of the project (a client picks client members), "
                     "not the creator."
                 ]
             }
         )
     step.assignee = assignee
-    step.pending_since = now  # the task is now the assignee's: overdue counts from here
-    schedule_new_pending_step(step, permit_type_id=permit.permit_type_id)
+    # the task is now the assignee's: overdue counts from here
+    schedule_new_pending_step(step, permit_type_id=permit.permit_type_id, pending_since=now)
     step.save(update_fields=["assignee", "pending_since", "next_check_at"])
-    setattr(permit, f"{field}_id", assignee.pk)
-    Permit.objects.filter(pk=permit.pk).update(**{f"{field}_id": assignee.pk, "updated_at": now})
-    log_event(permit, by=by, action=f"{field}_assigned", now=now, comment=f"{assignee.display_name}")
+    setattr(permit, f"{role}_id", assignee.pk)
+    Permit.objects.filter(pk=permit.pk).update(**{f"{role}_id": assignee.pk, "updated_at": now})
+    log_event(permit, by=by, action=f"{role}_assigned", now=now, comment=f"{assignee.display_name}")
 
 
 def _complete_step(step: WorkflowStep, *, status: str, by: User, comments: str, now: datetime) -> None:
@@ -152,31 +96,19 @@ def _complete_step(step: WorkflowStep, *, status: str, by: User, comments: str, 
     step.save(update_fields=["status", "completed_at", "completed_by", "comments", "next_check_at"])
 
 
-def _default_verifier(permit: Permit, creator: User) -> User | None:
-    eligible = list(eligible_reviewers(project_id=permit.project_id, chooser=creator, exclude_ids=[creator.pk])[:2])
+def _default_verifier(permit: Permit, *, by: User) -> User | None:
+    """The only eligible verifier, else the one PTW_DEFAULT_VERIFIER_USERNAME names, else None."""
+    candidates = reviewer_candidates(permit, step=StepId.VERIFICATION, by=by)
+    eligible = list(candidates[:2])
     if len(eligible) == 1:
         return eligible[0]
     username = settings.PTW_DEFAULT_VERIFIER_USERNAME
-    return (
-        next(
-            (
-                user
-                for user in eligible_reviewers(
-                    project_id=permit.project_id, chooser=creator, exclude_ids=[creator.pk]
-                ).filter(username=username)
-            ),
-            None,
-        )
-        if username
-        else None
-    )
+    return candidates.filter(username=username).first() if username else None
 
 
-@transaction.atomic
-def initiate_workflow(*, permit: Permit, by: User, now: datetime | None = None) -> Permit:
+@performs(actions.INITIATE)
+def initiate_workflow(*, permit: Permit, by: User, now: datetime) -> Permit:
     """Submit a draft: start the workflow, open the verification step, auto-assign if possible."""
-    now = now or timezone.now()
-    _start(permit, by, "initiate")
     transition(
         permit,
         to=S.SUBMITTED,
@@ -191,26 +123,25 @@ def initiate_workflow(*, permit: Permit, by: User, now: datetime | None = None) 
     )
     WorkflowStep.objects.filter(instance__permit=permit, step_id=StepId.APPROVAL).delete()
     step = _open_step(permit, StepId.VERIFICATION, now=now)
-    notes.notify_permit_submitted(permit, now=now)
+    notes.notify_permit_submitted(PermitFacts.of(permit), now=now)
     # The creator chooses the verifier (as in assign_verifier), even when a Grade A admin submits.
-    verifier = _default_verifier(permit, permit.created_by)
+    verifier = _default_verifier(permit, by=by)
     if verifier is not None:
-        _assign(permit, step, by=by, assignee=verifier, chooser=permit.created_by, field="verifier", now=now)
-        notes.notify_verifier_assigned(permit, verifier.pk, sender_id=by.pk, now=now)
+        _assign(permit, step, by=by, assignee=verifier, now=now)
+        notes.notify_verifier_assigned(PermitFacts.of(permit), verifier.pk, sender_id=by.pk, now=now)
     return permit
 
 
-@transaction.atomic
-def assign_verifier(*, permit: Permit, by: User, verifier: User, now: datetime | None = None) -> Permit:
-    now = now or timezone.now()
-    _start(permit, by, "assign_verifier")
+@performs(actions.ASSIGN_VERIFIER)
+def assign_verifier(*, permit: Permit, by: User, verifier: User, now: datetime) -> Permit:
+    """Assign (or reassign) the pending verification step; the verifier is notified."""
     step = _step(permit, StepId.VERIFICATION)
-    _assign(permit, step, by=by, assignee=verifier, chooser=permit.created_by, field="verifier", now=now)
-    notes.notify_verifier_assigned(permit, verifier.pk, sender_id=by.pk, now=now)
+    _assign(permit, step, by=by, assignee=verifier, now=now)
+    notes.notify_verifier_assigned(PermitFacts.of(permit), verifier.pk, sender_id=by.pk, now=now)
     return permit
 
 
-@transaction.atomic
+@performs(actions.VERIFY)
 def verify_permit(
     *,
     permit: Permit,
@@ -218,11 +149,9 @@ def verify_permit(
     approve: bool,
     comments: str = "",
     approver: User | None = None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Permit:
     """Approve (optionally choosing the approver) or reject the verification step."""
-    now = now or timezone.now()
-    _start(permit, by, "verify")
     step = _step(permit, StepId.VERIFICATION)
     if not approve:
         return _reject(permit, step, by=by, comments=comments, stage="verification", now=now)
@@ -232,27 +161,23 @@ def verify_permit(
     )
     approval = _open_step(permit, StepId.APPROVAL, now=now)
     if approver is not None:
-        _assign(permit, approval, by=by, assignee=approver, chooser=by, field="approver", now=now)
-        notes.notify_approver_assigned(permit, approver.pk, sender_id=by.pk, now=now)
+        _assign(permit, approval, by=by, assignee=approver, now=now)
+        notes.notify_approver_assigned(PermitFacts.of(permit), approver.pk, sender_id=by.pk, now=now)
     return permit
 
 
-@transaction.atomic
-def assign_approver(*, permit: Permit, by: User, approver: User, now: datetime | None = None) -> Permit:
-    now = now or timezone.now()
-    _start(permit, by, "assign_approver")
+@performs(actions.ASSIGN_APPROVER)
+def assign_approver(*, permit: Permit, by: User, approver: User, now: datetime) -> Permit:
+    """Assign (or reassign) the pending approval step; the approver is notified."""
     step = _step(permit, StepId.APPROVAL)
-    _assign(permit, step, by=by, assignee=approver, chooser=by, field="approver", now=now)
-    notes.notify_approver_assigned(permit, approver.pk, sender_id=by.pk, now=now)
+    _assign(permit, step, by=by, assignee=approver, now=now)
+    notes.notify_approver_assigned(PermitFacts.of(permit), approver.pk, sender_id=by.pk, now=now)
     return permit
 
 
-@transaction.atomic
-def approve_permit(
-    *, permit: Permit, by: User, approve: bool, comments: str = "", now: datetime | None = None
-) -> Permit:
-    now = now or timezone.now()
-    _start(permit, by, "approve")
+@performs(actions.APPROVE)
+def approve_permit(*, permit: Permit, by: User, approve: bool, comments: str = "", now: datetime) -> Permit:
+    """Approve (the approver must be assigned) or reject (with comments) the approval step."""
     step = _step(permit, StepId.APPROVAL)
     if not approve:
         return _reject(permit, step, by=by, comments=comments, stage="approval", now=now)
@@ -261,7 +186,7 @@ def approve_permit(
     _complete_step(step, status=StepStatus.APPROVED, by=by, comments=comments, now=now)
     transition(permit, to=S.APPROVED, by=by, action="approved", comment=comments, now=now, fields={"approved_at": now})
     WorkflowInstance.objects.filter(permit=permit).update(status=WorkflowInstance.Status.COMPLETED, completed_at=now)
-    notes.notify_permit_approved(permit, sender_id=by.pk, now=now)
+    notes.notify_permit_approved(PermitFacts.of(permit), sender_id=by.pk, now=now)
     return permit
 
 
@@ -279,15 +204,13 @@ def _reject(permit: Permit, step: WorkflowStep, *, by: User, comments: str, stag
         fields={"rejected_at": now, "rejection_reason": comments},
     )
     WorkflowInstance.objects.filter(permit=permit).update(status=WorkflowInstance.Status.REJECTED, completed_at=now)
-    notes.notify_permit_rejected(permit, stage=stage, reason=comments, sender_id=by.pk, now=now)
+    notes.notify_permit_rejected(PermitFacts.of(permit), stage=stage, reason=comments, sender_id=by.pk, now=now)
     return permit
 
 
-@transaction.atomic
-def resubmit_permit(*, permit: Permit, by: User, comment: str = "", now: datetime | None = None) -> Permit:
+@performs(actions.RESUBMIT)
+def resubmit_permit(*, permit: Permit, by: User, comment: str = "", now: datetime) -> Permit:
     """Return a rejected permit to draft so its creator can edit it and submit it again."""
-    now = now or timezone.now()
-    _start(permit, by, "resubmit")
     transition(permit, to=S.DRAFT, by=by, action="returned_to_draft", comment=comment, now=now)
     return permit
 
@@ -298,14 +221,9 @@ def _skip_open_steps(permit: Permit, *, now: datetime) -> None:
     )
 
 
-@transaction.atomic
-def activate_permit(*, permit: Permit, by: User, now: datetime | None = None) -> Permit:
+@performs(actions.ACTIVATE)
+def activate_permit(*, permit: Permit, by: User, now: datetime) -> Permit:
     """Start the work. Refused while required isolation points are not verified."""
-    from .closeout import start_closeout
-    from .isolation import unverified_required_points
-
-    now = now or timezone.now()
-    _start(permit, by, "activate")
     if permit.permit_type.requires_structured_isolation:
         missing = unverified_required_points(permit)
         if missing:
@@ -319,20 +237,16 @@ def activate_permit(*, permit: Permit, by: User, now: datetime | None = None) ->
     fields = {} if permit.actual_start_time else {"actual_start_time": now}
     transition(permit, to=S.ACTIVE, by=by, action="activated", now=now, fields=fields)
     if permit.permit_type.requires_closeout:
-        start_closeout(permit)
-    notes.notify_permit_activated(permit, sender_id=by.pk, now=now)
+        start_closeout(permit, now=now)
+    notes.notify_permit_activated(PermitFacts.of(permit), sender_id=by.pk, now=now)
     return permit
 
 
-@transaction.atomic
-def complete_permit(*, permit: Permit, by: User, comment: str = "", now: datetime | None = None) -> Permit:
+@performs(actions.COMPLETE)
+def complete_permit(*, permit: Permit, by: User, comment: str = "", now: datetime) -> Permit:
     """Finish the work. Refused while required closeout items are open (listed in the error)."""
-    from .closeout import missing_closeout_items
-
-    now = now or timezone.now()
-    _start(permit, by, "complete")
     if permit.permit_type.requires_closeout:
-        missing = missing_closeout_items(permit)
+        missing = missing_closeout_items(permit, now=now)
         if missing:
             raise IllegalTransition(
                 f"Cannot complete permit {permit.permit_number}: required closeout items are open: "
@@ -350,14 +264,13 @@ def complete_permit(*, permit: Permit, by: User, comment: str = "", now: datetim
         now=now,
         fields={"completed_at": now, "actual_end_time": now},
     )
-    notes.notify_permit_completed(permit, sender_id=by.pk, now=now)
+    notes.notify_permit_completed(PermitFacts.of(permit), sender_id=by.pk, now=now)
     return permit
 
 
-@transaction.atomic
-def suspend_permit(*, permit: Permit, by: User, comment: str = "", now: datetime | None = None) -> Permit:
-    now = now or timezone.now()
-    _start(permit, by, "suspend")
+@performs(actions.SUSPEND)
+def suspend_permit(*, permit: Permit, by: User, comment: str = "", now: datetime) -> Permit:
+    """Stop active work for now (a comment saying why is required); it stays live and can expire."""
     if not comment.strip():
         raise InvalidInput({"comment": ["Say why the work is suspended."]})
     transition(
@@ -366,18 +279,16 @@ def suspend_permit(*, permit: Permit, by: User, comment: str = "", now: datetime
     return permit
 
 
-@transaction.atomic
-def resume_permit(*, permit: Permit, by: User, comment: str = "", now: datetime | None = None) -> Permit:
-    now = now or timezone.now()
-    _start(permit, by, "resume")
+@performs(actions.RESUME)
+def resume_permit(*, permit: Permit, by: User, comment: str = "", now: datetime) -> Permit:
+    """Resume suspended work."""
     transition(permit, to=S.ACTIVE, by=by, action="resumed", comment=comment, now=now, fields={"suspended_at": None})
     return permit
 
 
-@transaction.atomic
-def cancel_permit(*, permit: Permit, by: User, comment: str = "", now: datetime | None = None) -> Permit:
-    now = now or timezone.now()
-    _start(permit, by, "cancel")
+@performs(actions.CANCEL)
+def cancel_permit(*, permit: Permit, by: User, comment: str = "", now: datetime) -> Permit:
+    """Cancel the permit at any stage before it ends; its open workflow steps are skipped."""
     transition(
         permit, to=S.CANCELLED, by=by, action="cancelled", comment=comment, now=now, fields={"cancelled_at": now}
     )
@@ -404,5 +315,5 @@ def expire_permit(*, permit: Permit, now: datetime) -> bool:
         comment="Planned end time passed.",
         fields={"expired_at": now},
     )
-    notes.notify_permit_expired(permit, now=now)
+    notes.notify_permit_expired(PermitFacts.of(permit), now=now)
     return True

@@ -5,6 +5,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from accounts.models import User
+
 from .selectors import primary_project
 
 
@@ -15,12 +17,13 @@ def project_timezone(get_response: Callable[[HttpRequest], HttpResponse]):
     """
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        request.ptw_project = None
-        if request.path.startswith("/dashboard/") and request.user.is_authenticated:
-            request.ptw_project = primary_project(request.user)
-        if request.ptw_project is None:
+        project = None
+        if request.path.startswith("/dashboard/") and isinstance(request.user, User):
+            project = primary_project(request.user)
+        request.ptw_project = project  # type: ignore[attr-defined]  # this app's own attribute
+        if project is None:
             return get_response(request)
-        with timezone.override(request.ptw_project.tzinfo):
+        with timezone.override(project.tzinfo):
             return get_response(request)
 
     return middleware

@@ -1,5 +1,7 @@
 """The permit list's filter form: every criterion lives in the URL (GET), so a view can be linked."""
 
+from typing import cast
+
 from django import forms
 
 from accounts.models import Project
@@ -34,7 +36,8 @@ class PermitListForm(forms.Form):
     def __init__(self, *args, projects: list[Project], **kwargs):
         super().__init__(*args, **kwargs)
         self.projects = projects
-        self.fields["project"].queryset = Project.objects.filter(pk__in=[project.pk for project in projects])
+        project_field = cast(forms.ModelChoiceField, self.fields["project"])
+        project_field.queryset = Project.objects.filter(pk__in=[project.pk for project in projects])
         if len(projects) < 2:
             del self.fields["project"]
 

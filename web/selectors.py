@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Max, Q
-from django.utils import timezone
 
 from accounts.models import ADMIN_GRADES, Grade, Membership, Project, User
 from accounts.selectors import projects_of
@@ -59,18 +58,17 @@ class StepView:
         return self.pending_for is not None and self.pending_for >= timedelta(hours=float(self.limit_hours))
 
 
-def permit_steps(permit: Permit, *, now: datetime | None = None) -> list[StepView]:
+def permit_steps(permit: Permit, *, now: datetime) -> list[StepView]:
     """The workflow steps with how long each pending one has waited and whether it is overdue."""
-    now = now or timezone.now()
     steps = WorkflowStep.objects.filter(instance__permit=permit).select_related("assignee", "completed_by")
     views = []
     for step in steps.order_by("order", "id"):
-        pending = step.status == StepStatus.PENDING and step.pending_since is not None
+        since = step.pending_since if step.status == StepStatus.PENDING else None
         views.append(
             StepView(
                 step=step,
                 limit_hours=time_limit_hours(permit_type_id=permit.permit_type_id, step_id=step.step_id),
-                pending_for=(now - step.pending_since) if pending else None,
+                pending_for=(now - since) if since is not None else None,
             )
         )
     return views

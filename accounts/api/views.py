@@ -19,6 +19,7 @@ from ptw.api.serializers_errors import FIELD_ERRORS, ErrorSerializer
 
 from ..lockout import lockout_seconds_left
 from ..passwords import change_password
+from ..requests import user_of
 from ..throttles import LoginRateThrottle, PasswordChangeRateThrottle
 from ..tokens import issue_token, live_tokens_of, revoke_all_tokens, revoke_token
 from .serializers import (
@@ -121,7 +122,7 @@ class TokenListView(generics.ListAPIView):
     serializer_class = TokenSerializer
 
     def get_queryset(self):
-        return live_tokens_of(self.request.user)
+        return live_tokens_of(user_of(self.request))
 
 
 class TokenDetailView(APIView):

@@ -147,7 +147,7 @@ def test_the_page_refuses_too_many_attempts_with_a_sentence(client: Client, crea
 
 
 def test_the_page_wants_a_logged_in_user(client: Client, db):
-    assert client.get(PASSWORD_PAGE).url.startswith("/accounts/login/")
+    assert client.get(PASSWORD_PAGE)["Location"].startswith("/accounts/login/")
 
 
 # --- The admin ---

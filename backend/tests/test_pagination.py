@@ -48,6 +48,7 @@ def draft_permit(creator, project, permit_type):
             "location": "Unit 3",
             "planned_start_time": start,
             "planned_end_time": start + timedelta(hours=8),
+            "now": timezone.now(),
         }
         return create_permit(**{**values, **fields})
 

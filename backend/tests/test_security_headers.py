@@ -44,7 +44,10 @@ def test_with_the_production_default_plain_http_is_redirected_to_https(client: C
 
     response = client.get("/accounts/login/?next=/dashboard/ptw/")
 
-    assert response.status_code == 301 and response.url == "https://testserver/accounts/login/?next=/dashboard/ptw/"
+    assert (
+        response.status_code == 301
+        and response["Location"] == "https://testserver/accounts/login/?next=/dashboard/ptw/"
+    )
 
 
 def test_a_trusted_proxys_header_marks_a_request_secure(client: Client, settings):

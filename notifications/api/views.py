@@ -1,5 +1,6 @@
 """The inbox API: my notifications only. Someone else's notification is 404 on every endpoint."""
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -7,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.requests import user_of
 from backend.pagination import CursorPagination
 
 from .. import selectors, services
@@ -53,11 +55,11 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         params = filters.validated_data
         subject = next(((kind, params[name]) for name, kind in SUBJECT_FILTERS.items() if name in params), None)
         return selectors.notifications_for(
-            self.request.user, unread=params["unread"], notification_type=params.get("type"), subject=subject
+            user_of(self.request), unread=params["unread"], notification_type=params.get("type"), subject=subject
         )
 
     def _mine(self, pk: str):
-        return selectors.notification_get_for_user(self.request.user, int(pk))
+        return selectors.notification_get_for_user(user_of(self.request), int(pk))
 
     def destroy(self, request: Request, pk: str) -> Response:
         services.delete(notification=self._mine(pk))
@@ -71,7 +73,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def read(self, request: Request, pk: str) -> Response:
-        notification = services.mark_read(notification=self._mine(pk))
+        notification = services.mark_read(notification=self._mine(pk), now=timezone.now())
         return Response(NotificationSerializer(notification).data)
 
     @extend_schema(
@@ -88,9 +90,9 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(summary="Mark all my notifications read", request=None, responses=MarkedSerializer)
     @action(detail=False, methods=["post"], url_path="mark-all-read")
     def mark_all_read(self, request: Request) -> Response:
-        return Response({"marked": services.mark_all_read(user=request.user)})
+        return Response({"marked": services.mark_all_read(user=user_of(request), now=timezone.now())})
 
     @extend_schema(summary="How many of my notifications are unread", responses=UnreadCountSerializer)
     @action(detail=False, methods=["get"], url_path="unread-count", pagination_class=None)
     def unread_count(self, request: Request) -> Response:
-        return Response({"unread": selectors.unread_count(request.user)})
+        return Response({"unread": selectors.unread_count(user_of(request))})

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from notifications import live, services
 from notifications.models import Notification
@@ -44,7 +45,7 @@ def item(user, key: str) -> services.NewNotification:
 @pytest.mark.postgres
 def test_a_commit_wakes_the_recipients_by_id_only(listener, alice, bob):
     with transaction.atomic():
-        services.notify_many([item(alice, "a"), item(bob, "b"), item(alice, "c")])
+        services.notify_many([item(alice, "a"), item(bob, "b"), item(alice, "c")], now=timezone.now())
         assert listener.payloads(timeout=0.2) == []  # not before commit
     assert listener.payloads() == [f"{min(alice.pk, bob.pk)},{max(alice.pk, bob.pk)}"]
 
@@ -52,13 +53,13 @@ def test_a_commit_wakes_the_recipients_by_id_only(listener, alice, bob):
 @pytest.mark.postgres
 def test_a_rollback_wakes_nobody_and_a_duplicate_wakes_nobody_again(listener, alice):
     with pytest.raises(RuntimeError), transaction.atomic():  # noqa: PT012 (the rollback is the point)
-        services.notify_many([item(alice, "a")])
+        services.notify_many([item(alice, "a")], now=timezone.now())
         raise RuntimeError("a later step failed")
     assert listener.payloads() == []
 
-    services.notify_many([item(alice, "a")])
+    services.notify_many([item(alice, "a")], now=timezone.now())
     assert listener.recipients() == {alice.pk}
-    services.notify_many([item(alice, "a")])  # the same notification: not inserted, not announced
+    services.notify_many([item(alice, "a")], now=timezone.now())  # the same notification: not inserted, not announced
     assert listener.payloads() == []
 
 
@@ -67,11 +68,12 @@ def test_reading_changes_the_count_so_it_wakes_the_owner_once_per_change(listene
     first, second = make_notifications(alice, 2)
     listener.payloads()
 
-    services.mark_read(notification=first)
+    services.mark_read(notification=first, now=timezone.now())
     assert listener.recipients() == {alice.pk}
-    services.mark_read(notification=Notification.objects.get(pk=first.pk))  # already read: nothing changes
+    # already read: nothing changes
+    services.mark_read(notification=Notification.objects.get(pk=first.pk), now=timezone.now())
     assert listener.payloads() == []
     services.mark_unread(notification=first)
-    services.mark_all_read(user=alice)
+    services.mark_all_read(user=alice, now=timezone.now())
     services.delete(notification=second)
     assert listener.payloads() == [str(alice.pk)] * 3

@@ -1,38 +1,20 @@
 """Output serializers: how permits and their parts look in API responses."""
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Membership, Project, User
+from ptw.actions import available_actions
 from ptw.models import (
     IsolationPoint,
-    IsolationStatus,
     Permit,
     PermitCloseout,
     PermitIsolationPoint,
-    PermitStatus,
     PermitType,
-    StepStatus,
     WorkflowStep,
 )
-from ptw.policy import actor_for, available_actions
+from ptw.policy import actor_for
 
-
-# Named schema components, so the "status" enums don't collide in the OpenAPI schema.
-@extend_schema_field({"type": "string", "enum": list(PermitStatus.values)}, component_name="PermitStatus")
-class PermitStatusField(serializers.ChoiceField):
-    def __init__(self, **kwargs):
-        super().__init__(choices=PermitStatus.choices, **kwargs)
-
-
-@extend_schema_field({"type": "string", "enum": list(StepStatus.values)}, component_name="StepStatus")
-class StepStatusField(serializers.CharField):
-    pass
-
-
-@extend_schema_field({"type": "string", "enum": list(IsolationStatus.values)}, component_name="IsolationStatus")
-class IsolationStatusField(serializers.CharField):
-    pass
+from .fields import IsolationStatusField, PermitStatusField, StepStatusField
 
 
 class UserSummarySerializer(serializers.ModelSerializer):
@@ -69,7 +51,7 @@ class MyProjectSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="project.name")
     time_zone = serializers.CharField(source="project.time_zone")
     is_admin = serializers.BooleanField(source="is_project_admin")
-    roles = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    roles = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)  # type: ignore[var-annotated]
 
     class Meta:
         model = Membership
@@ -210,9 +192,10 @@ class PermitIsolationPointSerializer(serializers.ModelSerializer):
 
 
 class CloseoutItemSerializer(serializers.Serializer):
+    # (fields named like Field attributes: DRF's metaclass moves declared fields off the class)
     key = serializers.CharField()
-    label = serializers.CharField()
-    required = serializers.BooleanField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    required = serializers.BooleanField()  # type: ignore[assignment]
     done = serializers.BooleanField()
     remarks = serializers.CharField(allow_blank=True)
 

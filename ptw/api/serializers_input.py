@@ -1,13 +1,14 @@
 """Input serializers: what each endpoint accepts. They check shape; services check the rules."""
 
 from collections.abc import Mapping
+from typing import cast
 
 from rest_framework import serializers
 
 from accounts.models import Project, User
 from ptw.models import IsolationPoint, PermitType
 
-from .serializers import PermitStatusField
+from .fields import PermitStatusField
 
 
 class StrictSerializer(serializers.Serializer):
@@ -19,7 +20,7 @@ class StrictSerializer(serializers.Serializer):
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as exc:
-            errors = {**exc.detail, **errors}
+            errors = {**cast(dict[str, list[str]], exc.detail), **errors}
         if errors:
             raise serializers.ValidationError(errors)
         return value
@@ -112,18 +113,22 @@ class EmptySerializer(StrictSerializer):
 
 class IsolationAssignSerializer(StrictSerializer):
     point_id = serializers.PrimaryKeyRelatedField(queryset=IsolationPoint.objects.all())
-    required = serializers.BooleanField(required=False, default=True)
+    # (a field named like a Field attribute: DRF's metaclass moves declared fields off the class)
+    required = serializers.BooleanField(required=False, default=True)  # type: ignore[assignment]
 
 
-class IsolationUpdateSerializer(StrictSerializer):
+class IsolationNotesSerializer(StrictSerializer):
+    notes = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
+
+
+class IsolateSerializer(IsolationNotesSerializer):
     lock_ids = serializers.ListField(
         child=serializers.CharField(max_length=50),
         max_length=100,
         required=False,
         default=list,
-        help_text="Isolate only: the ids of the locks applied.",
+        help_text="The ids of the locks applied (at least one).",
     )
-    notes = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
 
 
 class CloseoutItemChangeSerializer(StrictSerializer):

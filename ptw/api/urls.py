@@ -4,26 +4,6 @@ from django.urls import path
 
 from . import views, views_board, views_isolation, views_permits, views_workflow
 
-WORKFLOW_ACTIONS = {
-    "initiate": views_workflow.initiate_workflow,
-    "assign-verifier": views_workflow.assign_verifier,
-    "verify": views_workflow.verify_permit,
-    "assign-approver": views_workflow.assign_approver,
-    "approve": views_workflow.approve_permit,
-    "activate": views_workflow.activate_permit,
-    "complete": views_workflow.complete_permit,
-    "suspend": views_workflow.suspend_permit,
-    "resume": views_workflow.resume_permit,
-    "cancel": views_workflow.cancel_permit,
-    "resubmit": views_workflow.resubmit_permit,
-    "status": views_workflow.workflow_status,
-}
-ISOLATION_ACTIONS = {
-    "isolate": views_isolation.IsolateView,
-    "verify": views_isolation.VerifyIsolationView,
-    "deisolate": views_isolation.DeisolateView,
-}
-
 app_name = "ptw-api"
 urlpatterns = [
     path("ptw/permit-types/", views.PermitTypeListView.as_view(), name="permit-types"),
@@ -50,12 +30,14 @@ urlpatterns = [
     path("ptw/permits/<int:pk>/timeline/", views_permits.PermitTimelineView.as_view(), name="timeline"),
     path("ptw/permits/<int:pk>/isolation/", views_isolation.PermitIsolationView.as_view(), name="isolation"),
     path("ptw/permits/<int:pk>/closeout/", views_isolation.PermitCloseoutView.as_view(), name="closeout"),
+    # One route per routed action (ptw/actions.py): /permits/{id}/<target path>/<route>/.
     *[
-        path(f"ptw/permits/<int:pk>/workflow/{name}/", view, name=f"workflow-{name}")
-        for name, view in WORKFLOW_ACTIONS.items()
+        path(
+            f"ptw/permits/<int:pk>/{action.target.path}/{action.route}/",
+            view,
+            name=f"{action.target.url_name}-{action.route}",
+        )
+        for action, view in views_workflow.ACTION_VIEWS.items()
     ],
-    *[
-        path(f"ptw/permits/<int:pk>/isolation/<int:assignment_id>/{name}/", view.as_view(), name=f"isolation-{name}")
-        for name, view in ISOLATION_ACTIONS.items()
-    ],
+    path("ptw/permits/<int:pk>/workflow/status/", views_workflow.workflow_status, name="workflow-status"),
 ]

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 
 from accounts.models import Membership
+from accounts.requests import user_of
 from accounts.selectors import projects_of
 from ptw.models import IsolationPoint, PermitType
 from ptw.selectors import my_pending_steps
@@ -35,7 +36,7 @@ class MyProjectListView(generics.ListAPIView):
 
     def get_queryset(self):
         return (
-            Membership.objects.filter(user=self.request.user, is_active=True)
+            Membership.objects.filter(user=user_of(self.request), is_active=True)
             .select_related("project")
             .prefetch_related("roles")
             .order_by("project__name", "project_id")
@@ -49,7 +50,7 @@ class MyTaskListView(generics.ListAPIView):
     serializer_class = MyTaskSerializer
 
     def get_queryset(self):
-        return my_pending_steps(self.request.user).select_related("assignee")
+        return my_pending_steps(user_of(self.request)).select_related("assignee")
 
 
 @extend_schema(
@@ -64,7 +65,7 @@ class IsolationPointListView(generics.ListAPIView):
 
     def get_queryset(self):
         filters = parse(ProjectFilterSerializer, self.request.query_params)
-        points = IsolationPoint.objects.filter(project__in=projects_of(self.request.user), is_active=True)
+        points = IsolationPoint.objects.filter(project__in=projects_of(user_of(self.request)), is_active=True)
         if "project" in filters:
             points = points.filter(project_id=filters["project"])
         return points.order_by("project_id", "code")

@@ -4,6 +4,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.requests import user_of
 from ptw.selectors import permit_get_for_user
 
 from .serializers import PermitDetailSerializer
@@ -18,5 +19,5 @@ def parse(serializer_class: type[serializers.Serializer], data) -> dict:
 
 def permit_response(request: Request, permit_id: int, *, code: int = status.HTTP_200_OK) -> Response:
     """The permit as it is now, with the requesting user's available actions."""
-    permit = permit_get_for_user(request.user, permit_id)
+    permit = permit_get_for_user(user_of(request), permit_id)
     return Response(PermitDetailSerializer(permit, context={"request": request}).data, status=code)

@@ -1,5 +1,6 @@
 """The board's figures for one project (`?project=`), read by the same selectors as the board page."""
 
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -7,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Project
+from accounts.requests import user_of
 from ptw.board.active import active_permits
 from ptw.board.blocking import blocking
 from ptw.board.counts import board_counts
@@ -35,7 +37,10 @@ ERRORS = {400: FIELD_ERRORS, **READ_ERRORS, 404: NOT_FOUND}
 def _project(request) -> Project:
     """The `project` of the query string, one of the user's (400 if missing or malformed, 404 if not theirs)."""
     project_id = parse(BoardQuerySerializer, request.query_params)["project"]
-    return board_project(board_projects(request.user), project_id)
+    project = board_project(board_projects(user_of(request)), project_id)
+    if project is None:  # `project` is required: board_project returned the user's one or raised 404
+        raise Http404("No such project.")
+    return project
 
 
 def _listed(name: str, item: serializers.Serializer, **extra) -> serializers.Serializer:

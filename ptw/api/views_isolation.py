@@ -1,18 +1,19 @@
-"""A permit's isolation points (lockout/tagout) and its closeout checklist."""
+"""A permit's isolation points (lockout/tagout) and its closeout checklist (their step routes: views_workflow)."""
 
-from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ptw.closeout import closeout_for, update_closeout
-from ptw.isolation import assign_isolation_point, update_isolation_point
-from ptw.selectors import permit_get_for_user
+from ptw.actions import CLOSEOUT, ISOLATION
+from ptw.closeout import update_closeout
+from ptw.isolation import assign_isolation_point
+from ptw.selectors import closeout_for, permit_get_for_user
 
 from .serializers import CloseoutSerializer, PermitIsolationPointSerializer
 from .serializers_errors import PERMIT_READ_ERRORS, PERMIT_WRITE_ERRORS
-from .serializers_input import CloseoutUpdateSerializer, IsolationAssignSerializer, IsolationUpdateSerializer
+from .serializers_input import CloseoutUpdateSerializer, IsolationAssignSerializer
 from .views_base import parse
 
 ASSIGNMENT_RELATED = ("point", "isolated_by", "verified_by", "deisolated_by")
@@ -37,42 +38,11 @@ class PermitIsolationView(APIView):
     )
     def post(self, request, pk: int):
         permit = permit_get_for_user(request.user, pk)
-        data = parse(IsolationAssignSerializer, request.data)
+        data = parse(ISOLATION.serializer, request.data)
         assignment = assign_isolation_point(
-            permit=permit, by=request.user, point=data["point_id"], required=data["required"]
+            permit=permit, by=request.user, point=data["point_id"], required=data["required"], now=timezone.now()
         )
         return Response(PermitIsolationPointSerializer(assignment).data, status=status.HTTP_201_CREATED)
-
-
-class IsolationActionView(APIView):
-    """Move an assigned point one stage on: isolate (with lock ids) → verify (someone else) → deisolate."""
-
-    action = ""
-
-    def post(self, request, pk: int, assignment_id: int):
-        permit = permit_get_for_user(request.user, pk)
-        assignment = permit.isolation_points.filter(pk=assignment_id).first()
-        if assignment is None:
-            raise Http404("No such isolation point on this permit.")
-        data = parse(IsolationUpdateSerializer, request.data)
-        assignment = update_isolation_point(assignment=assignment, by=request.user, action=self.action, **data)
-        return Response(PermitIsolationPointSerializer(assignment).data)
-
-
-def _isolation_action_view(action: str, summary: str) -> type[IsolationActionView]:
-    schema = extend_schema(
-        tags=["isolation"],
-        summary=summary,
-        request=IsolationUpdateSerializer,
-        responses={200: PermitIsolationPointSerializer, **PERMIT_WRITE_ERRORS},
-    )
-    view = type(f"Isolation{action.title()}View", (IsolationActionView,), {"action": action})
-    return schema(view)
-
-
-IsolateView = _isolation_action_view("isolate", "Record the isolation (lock ids required)")
-VerifyIsolationView = _isolation_action_view("verify", "Verify an isolation (not by who isolated it)")
-DeisolateView = _isolation_action_view("deisolate", "Remove the isolation")
 
 
 class PermitCloseoutView(APIView):
@@ -93,5 +63,6 @@ class PermitCloseoutView(APIView):
     )
     def patch(self, request, pk: int):
         permit = permit_get_for_user(request.user, pk)
-        closeout = update_closeout(permit=permit, by=request.user, **parse(CloseoutUpdateSerializer, request.data))
+        data = parse(CLOSEOUT.serializer, request.data)
+        closeout = update_closeout(permit=permit, by=request.user, now=timezone.now(), **data)
         return Response(CloseoutSerializer(closeout).data)

@@ -1,14 +1,17 @@
 """Permits: list, create, read, edit while draft, who may review them, and their timeline."""
 
 from django.db.models import Q
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.selectors import eligible_reviewers
+from accounts.requests import user_of
+from ptw.actions import EDIT
+from ptw.models import StepId
 from ptw.permits import create_permit, update_permit
-from ptw.selectors import permit_get_for_user, permits_visible_to
+from ptw.selectors import permit_get_for_user, permits_visible_to, reviewer_candidates
 from ptw.timeline import permit_timeline
 
 from .serializers import PermitDetailSerializer, PermitSerializer, TimelineEntrySerializer, UserSummarySerializer
@@ -24,7 +27,7 @@ class PermitListView(generics.ListAPIView):
 
     def get_queryset(self):
         filters = parse(PermitFilterSerializer, self.request.query_params)
-        user = self.request.user
+        user = user_of(self.request)
         permits = permits_visible_to(user)
         for name in ("status", "permit_type", "project"):
             if name in filters:
@@ -49,7 +52,7 @@ class PermitListView(generics.ListAPIView):
         responses={201: PermitDetailSerializer, 400: FIELD_ERRORS, **READ_ERRORS},
     )
     def post(self, request):
-        permit = create_permit(by=request.user, **parse(PermitCreateSerializer, request.data))
+        permit = create_permit(by=request.user, now=timezone.now(), **parse(PermitCreateSerializer, request.data))
         return permit_response(request, permit.pk, code=status.HTTP_201_CREATED)
 
 
@@ -70,20 +73,18 @@ class PermitDetailView(APIView):
     )
     def patch(self, request, pk: int):
         permit = permit_get_for_user(request.user, pk)
-        update_permit(permit=permit, by=request.user, **parse(PermitUpdateSerializer, request.data))
+        update_permit(permit=permit, by=request.user, now=timezone.now(), **parse(EDIT.serializer, request.data))
         return permit_response(request, pk)
 
 
 class ReviewerCandidatesView(APIView):
     """Users eligible as verifier or approver: EPC or client members (a client picks clients), not the creator."""
 
-    role = ""
+    step = StepId.VERIFICATION
 
     def get(self, request, pk: int):
         permit = permit_get_for_user(request.user, pk)
-        # The creator chooses the verifier; the verifier (or whoever assigns) chooses the approver.
-        chooser = permit.created_by if self.role == "verifier" else request.user
-        users = eligible_reviewers(project_id=permit.project_id, chooser=chooser, exclude_ids=[permit.created_by_id])
+        users = reviewer_candidates(permit, step=self.step, by=request.user)
         return Response(UserSummarySerializer(users, many=True).data)
 
 
@@ -93,7 +94,7 @@ class ReviewerCandidatesView(APIView):
     responses={200: UserSummarySerializer(many=True), **PERMIT_READ_ERRORS},
 )
 class VerifierCandidatesView(ReviewerCandidatesView):
-    role = "verifier"
+    step = StepId.VERIFICATION
 
 
 @extend_schema(
@@ -102,7 +103,7 @@ class VerifierCandidatesView(ReviewerCandidatesView):
     responses={200: UserSummarySerializer(many=True), **PERMIT_READ_ERRORS},
 )
 class ApproverCandidatesView(ReviewerCandidatesView):
-    role = "approver"
+    step = StepId.APPROVAL
 
 
 class PermitTimelineView(APIView):

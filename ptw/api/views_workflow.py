@@ -1,124 +1,99 @@
-"""The workflow endpoints: one view per service in ptw/workflow.py (DESIGN.md names kept).
+"""The action endpoints, one per routed action of ptw/actions.py (DESIGN.md names kept).
 
-Each view: find the permit among the user's projects (404 otherwise), parse the body,
-call the service (which checks status → 409 and person → 403), render the permit.
+Each view: find the permit among the user's projects (404 otherwise) and the part the action
+acts on (an isolation point: 404 if not on this permit), parse the body with the action's
+serializer, call its service (which checks status → 409 and person → 403), render the result.
 """
 
+from collections.abc import Callable
+from typing import Any
+
+from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.decorators import api_view
+from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ptw import workflow
+from ptw.actions import ACTIONS, APPROVE, ASSIGN_VERIFIER, INITIATE, ISOLATION_POINT, PERMIT, VERIFY, Action, Target
+from ptw.actions import available_actions as actions_available
 from ptw.models import WorkflowStep
-from ptw.policy import actor_for, available_actions
+from ptw.policy import actor_for
 from ptw.selectors import permit_get_for_user
 
-from .serializers import PermitDetailSerializer, WorkflowStatusSerializer
+from .serializers import PermitDetailSerializer, PermitIsolationPointSerializer, WorkflowStatusSerializer
 from .serializers_errors import PERMIT_READ_ERRORS, PERMIT_WRITE_ERRORS
-from .serializers_input import (
-    AssignApproverSerializer,
-    AssignVerifierSerializer,
-    CommentSerializer,
-    DecisionSerializer,
-    EmptySerializer,
-    VerifySerializer,
-)
 from .views_base import parse, permit_response
 
-TAGS = ["workflow"]
+# How each target is rendered back: the permit (with my actions now), or the part acted on.
+RESPONSES: dict[Target, tuple[type[serializers.Serializer], Callable[[Request, int, Any], Response]]] = {
+    PERMIT: (PermitDetailSerializer, lambda request, pk, result: permit_response(request, pk)),
+    ISOLATION_POINT: (
+        PermitIsolationPointSerializer,
+        lambda request, pk, result: Response(PermitIsolationPointSerializer(result).data),
+    ),
+}
 
 
-def _schema(summary: str, body):
-    return extend_schema(
-        tags=TAGS, summary=summary, request=body, responses={200: PermitDetailSerializer, **PERMIT_WRITE_ERRORS}
+def _describe(action: Action) -> str:
+    """The service's docstring (what it does), then when and by whom, from the declaration."""
+    statuses = ", ".join(status.label.lower() for status in action.statuses)
+    what = (action.service.__doc__ or "").split("\n\n")[0] if action.service else ""
+    return " ".join([*what.split(), f"Allowed while the permit is {statuses}; by {action.who.text}."])
+
+
+def action_view(action: Action) -> Callable[..., Response]:
+    """The POST endpoint of `action`: parse its serializer, call its service, render the result."""
+    target = action.target
+    body, render = RESPONSES[target]
+
+    def view(request: Request, pk: int, **part: int) -> Response:
+        permit = permit_get_for_user(request.user, pk)  # type: ignore[arg-type]
+        arguments = parse(action.serializer, request.data)
+        if target.find is not None and target.kwarg is not None:
+            found = target.find(permit, *part.values())
+            if found is None:
+                raise Http404(target.missing)
+            arguments[target.kwarg] = found
+        assert action.service is not None  # every action has one: system check ptw.E001
+        result = action.service(permit=permit, by=request.user, now=timezone.now(), **arguments)
+        return render(request, pk, result)
+
+    view.__name__ = view.__qualname__ = action.service.__name__ if action.service else action.name
+    schema = extend_schema(
+        tags=["isolation" if target is ISOLATION_POINT else "workflow"],
+        summary=action.button,
+        description=_describe(action),
+        request=action.serializer,
+        responses={200: body, **PERMIT_WRITE_ERRORS},
     )
+    return schema(api_view(["POST"])(view))
 
 
-def _act(request, pk: int, body, service):
-    """Run `service(permit=…, by=…, **validated body)` on a permit the user can see; render it."""
-    permit = permit_get_for_user(request.user, pk)
-    service(permit=permit, by=request.user, **parse(body, request.data))
-    return permit_response(request, pk)
+ACTION_VIEWS: dict[Action, Callable[..., Response]] = {
+    action: action_view(action) for action in ACTIONS.values() if action.route is not None
+}
 
-
-@_schema("Submit a draft permit for verification", EmptySerializer)
-@api_view(["POST"])
-def initiate_workflow(request, pk: int):
-    return _act(request, pk, EmptySerializer, workflow.initiate_workflow)
-
-
-@_schema("Assign the verifier (the creator, or a Grade A admin)", AssignVerifierSerializer)
-@api_view(["POST"])
-def assign_verifier(request, pk: int):
-    return _act(request, pk, AssignVerifierSerializer, workflow.assign_verifier)
-
-
-@_schema("Verify: approve (optionally picking the approver) or reject with comments", VerifySerializer)
-@api_view(["POST"])
-def verify_permit(request, pk: int):
-    return _act(request, pk, VerifySerializer, workflow.verify_permit)
-
-
-@_schema("Assign the approver (the creator, the verifier, or a Grade A admin)", AssignApproverSerializer)
-@api_view(["POST"])
-def assign_approver(request, pk: int):
-    return _act(request, pk, AssignApproverSerializer, workflow.assign_approver)
-
-
-@_schema("Approve or reject (with comments) the permit", DecisionSerializer)
-@api_view(["POST"])
-def approve_permit(request, pk: int):
-    return _act(request, pk, DecisionSerializer, workflow.approve_permit)
-
-
-@_schema("Start the work (required isolation points must be verified)", EmptySerializer)
-@api_view(["POST"])
-def activate_permit(request, pk: int):
-    return _act(request, pk, EmptySerializer, workflow.activate_permit)
-
-
-@_schema("Finish the work (required closeout items must be done)", CommentSerializer)
-@api_view(["POST"])
-def complete_permit(request, pk: int):
-    return _act(request, pk, CommentSerializer, workflow.complete_permit)
-
-
-@_schema("Suspend active work (a comment saying why is required)", CommentSerializer)
-@api_view(["POST"])
-def suspend_permit(request, pk: int):
-    return _act(request, pk, CommentSerializer, workflow.suspend_permit)
-
-
-@_schema("Resume suspended work", CommentSerializer)
-@api_view(["POST"])
-def resume_permit(request, pk: int):
-    return _act(request, pk, CommentSerializer, workflow.resume_permit)
-
-
-@_schema("Cancel the permit", CommentSerializer)
-@api_view(["POST"])
-def cancel_permit(request, pk: int):
-    return _act(request, pk, CommentSerializer, workflow.cancel_permit)
-
-
-@_schema("Return a rejected permit to draft, to edit and submit again", CommentSerializer)
-@api_view(["POST"])
-def resubmit_permit(request, pk: int):
-    return _act(request, pk, CommentSerializer, workflow.resubmit_permit)
+# The specification's view names (DESIGN.md contract).
+initiate_workflow = ACTION_VIEWS[INITIATE]
+assign_verifier = ACTION_VIEWS[ASSIGN_VERIFIER]
+verify_permit = ACTION_VIEWS[VERIFY]
+approve_permit = ACTION_VIEWS[APPROVE]
 
 
 @extend_schema(
-    tags=TAGS,
+    tags=["workflow"],
     summary="The permit's status, workflow steps and my available actions",
     responses={200: WorkflowStatusSerializer, **PERMIT_READ_ERRORS},
 )
 @api_view(["GET"])
-def workflow_status(request, pk: int):
-    permit = permit_get_for_user(request.user, pk)
+def workflow_status(request: Request, pk: int) -> Response:
+    permit = permit_get_for_user(request.user, pk)  # type: ignore[arg-type]
     steps = WorkflowStep.objects.filter(instance__permit=permit).select_related("assignee").order_by("order")
     body = {
         "status": permit.status,
         "steps": steps,
-        "available_actions": available_actions(actor_for(request.user, permit), permit),
+        "available_actions": actions_available(actor_for(request.user, permit), permit),  # type: ignore[arg-type]
     }
     return Response(WorkflowStatusSerializer(body).data)

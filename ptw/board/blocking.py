@@ -55,6 +55,8 @@ def blocking(project: Project, *, now: datetime, limits: StepLimits, limit: int 
     )
     groups: dict[int | None, Blocker] = {}
     for step in steps:
+        if step.pending_since is None:  # not anybody's task yet (the query asks for pending_since)
+            continue
         permit = step.instance.permit
         waiting = WaitingStep(step, now - step.pending_since, limits.hours(permit.permit_type_id, step.step_id))
         groups.setdefault(step.assignee_id, Blocker(step.assignee)).steps.append(waiting)

@@ -182,7 +182,7 @@ def row_markers(permits: list[Permit], *, now: datetime, limits: StepLimits) -> 
     overdue = {
         permit_id: name
         for permit_id, step_id, name, since in waiting
-        if now - since >= limits.delta(types[permit_id], step_id)
+        if since is not None and now - since >= limits.delta(types[permit_id], step_id)
     }
     markers = {}
     for permit in permits:

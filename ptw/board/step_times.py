@@ -75,5 +75,5 @@ def step_times(project: Project, *, window: Window, limits: StepLimits) -> list[
                 within_limit=sum(value <= float(limit) for value in values),
             )
         )
-    order = {StepId.VERIFICATION: 0, StepId.APPROVAL: 1}
+    order: dict[str, int] = {StepId.VERIFICATION: 0, StepId.APPROVAL: 1}
     return sorted(stats, key=lambda stat: (stat.permit_type.lower(), order.get(stat.step_id, 9)))

@@ -34,7 +34,8 @@ JOBS: dict[str, Job] = {
 }
 
 
-def run_job(name: str, *, now: datetime | None = None) -> JobReport:
+def run_job(name: str, *, now: datetime) -> JobReport:
+    """Run the job called `name` as of `now`; return its report."""
     return JOBS[name].run(now=now)
 
 

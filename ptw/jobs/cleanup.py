@@ -3,7 +3,6 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.utils import timezone
 
 from notifications.models import Notification
 
@@ -11,7 +10,7 @@ from ..models import JobRun
 from .runs import JobReport, record_job_run
 
 
-def cleanup_old_notifications(*, now: datetime | None = None) -> JobReport:
+def cleanup_old_notifications(*, now: datetime) -> JobReport:
     """Delete `ptw_*` notifications older than PTW_NOTIFICATION_RETENTION_DAYS; return the report.
 
     1. Select a batch of ids through the `notification_created` index, oldest first.
@@ -19,7 +18,6 @@ def cleanup_old_notifications(*, now: datetime | None = None) -> JobReport:
        own, so a long cleanup holds no lock for long and an interrupted one resumes.
     3. Job run records older than the retention go too (the loop mode writes several a minute).
     """
-    now = now or timezone.now()
     cutoff = now - timedelta(days=settings.PTW_NOTIFICATION_RETENTION_DAYS)
     with record_job_run("cleanup_old_notifications", now=now) as report:
         old = Notification.objects.filter(created_at__lt=cutoff, notification_type__startswith="ptw_")

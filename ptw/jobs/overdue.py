@@ -13,32 +13,31 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from functools import lru_cache
+from functools import partial
 
 from django.conf import settings
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from accounts.models import ADMIN_GRADES, Membership, Project
+from accounts.models import ADMIN_GRADES, Membership
 from backend.bulk import insert_ignore, set_column_by_id
 
+from ..durations import format_duration, format_hours
 from ..models import (
     EscalationLevel,
     EscalationRecord,
     EscalationRule,
-    Permit,
-    PermitType,
     StepStatus,
     WorkflowStep,
 )
 from ..models.escalation import EscalationAudience
-from ..notification_utils import PermitNotice, create_ptw_notifications
+from ..notification_utils import PermitFacts, PermitNotice, create_ptw_notifications
 from .runs import JobReport, claimable, record_job_run, sweep_in_batches
 
 JOB = "check_overdue_workflow_tasks"
 
 
-def check_overdue_workflow_tasks(*, now: datetime | None = None) -> JobReport:
+def check_overdue_workflow_tasks(*, now: datetime) -> JobReport:
     """Notify and record the levels reached by pending steps that are due; return the report.
 
     1. Nothing happens while ESCALATIONS_ENABLED is off (the run is still recorded).
@@ -47,17 +46,16 @@ def check_overdue_workflow_tasks(*, now: datetime | None = None) -> JobReport:
     4. Write the batch's notifications and escalation records with insert-ignore, and move
        each step's `next_check_at` on to its next level or the project's next local midnight.
     """
-    now = now or timezone.now()
     with record_job_run(JOB, now=now) as report:
         if not settings.ESCALATIONS_ENABLED:
             report.add({"disabled": 1})
             return report
-        levels = list(EscalationLevel.objects.filter(is_active=True).order_by("multiplier", "level"))
+        levels = list(EscalationLevel.objects.filter(is_active=True))  # by multiplier (the model's order)
         sweep_in_batches(
             report,
-            claim=lambda size, exclude, after, only=None: _claim_due_steps(now, size, exclude, only),
-            process=lambda steps: _escalate(steps, levels=levels, now=now),
-            describe=lambda step: f"step {step.pk} of permit {step.permit.pk}",
+            claim=partial(_claim_due_steps, now),
+            process=partial(_escalate, levels=levels, now=now),
+            describe=lambda step: f"step {step.pk} of permit {step.permit.id}",
         )
     return report
 
@@ -71,10 +69,10 @@ class DueStep:
     name: str
     assignee_id: int | None
     assignee_name: str
-    pending_since: datetime | None
+    pending_since: datetime
     rule_hours: Decimal | None
     rule_role: str | None
-    permit: Permit
+    permit: PermitFacts
     creator_name: str
 
 
@@ -94,7 +92,6 @@ _DUE_COLUMNS = (
     "instance__permit__title",
     "instance__permit__project_id",
     "instance__permit__project__time_zone",
-    "instance__permit__permit_type_id",
     "instance__permit__permit_type__name",
     "instance__permit__created_by_id",
     "instance__permit__created_by__first_name",
@@ -103,25 +100,20 @@ _DUE_COLUMNS = (
 )
 
 
-# Model order, as Model.from_db expects of a partial row.
-_PERMIT_FIELDS = [
-    f.attname
-    for f in Permit._meta.concrete_fields
-    if f.attname in {"id", "permit_number", "title", "created_by_id", "project_id", "permit_type_id"}
-]
-_PROJECT, _TYPE = Permit._meta.get_field("project"), Permit._meta.get_field("permit_type")
-
-
-def _claim_due_steps(now: datetime, size: int, exclude: set[int], only: int | None) -> list[DueStep]:
+def _claim_due_steps(
+    now: datetime, *, size: int, exclude: set[int], after: object = None, only: int | None = None
+) -> list[DueStep]:
     """Lock up to `size` due steps, oldest due first, each with its active rule's limit and role.
 
     The rule is read by the same statement as the claim: a rule saved meanwhile either is seen
     here or reschedules these steps once we commit (its UPDATE waits for our row locks).
-    Rows leave the due set as they are processed (next_check_at moves on): no keyset needed.
+    Rows leave the due set as they are processed (next_check_at moves on): no keyset, `after`
+    is ignored.
     Plain rows, not model instances: at 1,000 due steps, building 7 models each costs more
-    than the whole query.
+    than the whole query. The notification helpers take the permit's columns (PermitFacts).
     """
-    due = WorkflowStep.objects.filter(status=StepStatus.PENDING, next_check_at__lte=now)
+    # (pending_since is set whenever a step is pending; a row without it has nothing to measure)
+    due = WorkflowStep.objects.filter(status=StepStatus.PENDING, next_check_at__lte=now, pending_since__isnull=False)
     if only is not None:
         due = due.filter(pk=only)
     if exclude:
@@ -136,65 +128,50 @@ def _claim_due_steps(now: datetime, size: int, exclude: set[int], only: int | No
         rule_role=Subquery(rule.values("escalate_to_role")[:1]),
     ).order_by("next_check_at", "pk")
     rows = claimable(due).values_list(*_DUE_COLUMNS)[:size]
-    projects: dict[int, Project] = {}
-    types: dict[int, PermitType] = {}
-    steps = []
-    for (
-        pk,
-        step_id,
-        name,
-        assignee_id,
-        a_first,
-        a_last,
-        a_username,
-        pending_since,
-        rule_hours,
-        rule_role,
-        permit_id,
-        number,
-        title,
-        project_id,
-        time_zone,
-        type_id,
-        type_name,
-        creator_id,
-        c_first,
-        c_last,
-        c_username,
-    ) in rows:
-        # from_db, as .only() does: the other fields are deferred, never read here
-        known = {
-            "id": permit_id,
-            "permit_number": number,
-            "title": title,
-            "created_by_id": creator_id,
-            "project_id": project_id,
-            "permit_type_id": type_id,
-        }
-        permit = Permit.from_db(None, _PERMIT_FIELDS, [known[name] for name in _PERMIT_FIELDS])
-        # shared instances, put in the related-object cache as select_related would
-        _PROJECT.set_cached_value(
-            permit,
-            projects.get(project_id) or projects.setdefault(project_id, Project(pk=project_id, time_zone=time_zone)),
+    return [
+        DueStep(
+            pk,
+            step_id,
+            name,
+            assignee_id,
+            _display_name(a_first, a_last, a_username),
+            pending_since,
+            rule_hours,
+            rule_role,
+            PermitFacts(
+                id=permit_id,
+                number=number,
+                title=title,
+                type_name=type_name,
+                time_zone=time_zone,
+                project_id=project_id,
+                creator_id=creator_id,
+            ),
+            _display_name(c_first, c_last, c_username),
         )
-        _TYPE.set_cached_value(
-            permit, types.get(type_id) or types.setdefault(type_id, PermitType(pk=type_id, name=type_name))
-        )
-        steps.append(
-            DueStep(
-                pk,
-                step_id,
-                name,
-                assignee_id,
-                _display_name(a_first, a_last, a_username),
-                pending_since,
-                rule_hours,
-                rule_role,
-                permit,
-                _display_name(c_first, c_last, c_username),
-            )
-        )
-    return steps
+        for (
+            pk,
+            step_id,
+            name,
+            assignee_id,
+            a_first,
+            a_last,
+            a_username,
+            pending_since,
+            rule_hours,
+            rule_role,
+            permit_id,
+            number,
+            title,
+            project_id,
+            time_zone,
+            type_name,
+            creator_id,
+            c_first,
+            c_last,
+            c_username,
+        ) in rows
+    ]
 
 
 def _display_name(first: str | None, last: str | None, username: str | None) -> str:
@@ -209,10 +186,12 @@ class _Plan:
     pending: timedelta
     reached: list[EscalationLevel]
     next_check_at: datetime | None
+    local_date: date  # today in the step's project: the day its records and notices count for
 
 
 def _escalate(steps: list[DueStep], *, levels: list[EscalationLevel], now: datetime) -> dict[str, int]:
-    plans = [_plan(step, levels, now) for step in steps]
+    days = LocalDays(now)
+    plans = [_plan(step, levels, now, days) for step in steps]
     escalation_recipients = _escalation_recipients(
         [plan.step for plan in plans if any(level.audience == EscalationAudience.ESCALATION for level in plan.reached)]
     )
@@ -228,25 +207,31 @@ def _escalate(steps: list[DueStep], *, levels: list[EscalationLevel], now: datet
     return {"steps": len(steps), "notifications": len(created), "records": recorded}
 
 
-def _plan(step: DueStep, levels: list[EscalationLevel], now: datetime) -> _Plan:
+def _plan(step: DueStep, levels: list[EscalationLevel], now: datetime, days: "LocalDays") -> _Plan:
     """The step's limit, how long it has been pending, the levels reached and its next check."""
-    if step.pending_since is None:  # not anybody's task yet: nothing can become overdue
-        return _Plan(step, Decimal(0), timedelta(0), [], None)
+    today, next_midnight = days.of(step.permit.time_zone)
     limit = step.rule_hours if step.rule_hours is not None else Decimal(str(settings.PTW_DEFAULT_ESCALATION_HOURS))
     pending = now - step.pending_since
     thresholds = [(level, timedelta(hours=float(limit * level.multiplier))) for level in levels]
     reached = [level for level, after in thresholds if pending >= after]
     upcoming = [step.pending_since + after for _, after in thresholds if pending < after]
     if reached:  # reached levels repeat on the project's next local day
-        upcoming.append(_local_day(now, step.permit.project.time_zone)[1])
-    return _Plan(step, Decimal(limit), pending, reached, min(upcoming, default=None))
+        upcoming.append(next_midnight)
+    return _Plan(step, Decimal(limit), pending, reached, min(upcoming, default=None), today)
 
 
-@lru_cache(maxsize=256)
-def _local_day(now: datetime, time_zone: str) -> tuple[date, datetime]:
-    """`now`'s local date in the time zone and the next local midnight (cached: `now` is one per sweep)."""
-    tz = zoneinfo.ZoneInfo(time_zone or settings.TIME_ZONE)
-    return timezone.localtime(now, tz).date(), next_local_midnight(now, tz)
+class LocalDays:
+    """`now`'s local date and the next local midnight in each project time zone, worked out once per batch."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+        self._known: dict[str, tuple[date, datetime]] = {}
+
+    def of(self, time_zone: str) -> tuple[date, datetime]:
+        if time_zone not in self._known:
+            tz = zoneinfo.ZoneInfo(time_zone or settings.TIME_ZONE)
+            self._known[time_zone] = (timezone.localtime(self.now, tz).date(), next_local_midnight(self.now, tz))
+        return self._known[time_zone]
 
 
 def next_local_midnight(now: datetime, tz: zoneinfo.ZoneInfo) -> datetime:
@@ -281,7 +266,7 @@ def _escalation_recipients(steps: list[DueStep]) -> dict[tuple[int, str], list[i
 
 def _recipients(plan: _Plan, level: EscalationLevel, escalation_recipients: dict) -> list[int]:
     step, permit = plan.step, plan.step.permit
-    holder = step.assignee_id or permit.created_by_id
+    holder = step.assignee_id or permit.creator_id
     if level.audience == EscalationAudience.ASSIGNEE:
         return [holder]
     if level.audience != EscalationAudience.ESCALATION:
@@ -313,10 +298,10 @@ def _event(plan: _Plan, level: EscalationLevel, user_id: int) -> PermitNotice:
 def _message(plan: _Plan, level: EscalationLevel, user_id: int) -> str:
     """Which step, who holds it, for how long."""
     step, permit = plan.step, plan.step.permit
-    what = f"The {step.name.lower()} of permit {permit.permit_number} ({permit.title})"
-    how_long = f"{_duration(plan.pending)} (limit {_hours_text(plan.limit_hours)} h)"
+    what = f"The {step.name.lower()} of permit {permit.number} ({permit.title})"
+    how_long = f"{format_duration(plan.pending)} (limit {format_hours(plan.limit_hours)} h)"
     if step.assignee_id is None:
-        who = "you" if user_id == permit.created_by_id else step.creator_name
+        who = "you" if user_id == permit.creator_id else step.creator_name
         text = f"{what} has had nobody assigned for {how_long}: {who} must assign someone."
     else:
         who = "you" if user_id == step.assignee_id else step.assignee_name
@@ -329,12 +314,12 @@ def _message(plan: _Plan, level: EscalationLevel, user_id: int) -> str:
 def _record(plan: _Plan, level: EscalationLevel, recipient_ids: list[int], now: datetime) -> dict:
     step = plan.step
     return {
-        "permit": step.permit.pk,
+        "permit": step.permit.id,
         "step": step.pk,
         "level": level.level,
         "event_type": level.event_type,
         "reached_at": now,
-        "local_date": _local_day(now, step.permit.project.time_zone)[0],
+        "local_date": plan.local_date,
         "pending_hours": Decimal(str(_hours(plan.pending))),
         "recipient_ids": recipient_ids,
     }
@@ -342,15 +327,3 @@ def _record(plan: _Plan, level: EscalationLevel, recipient_ids: list[int], now: 
 
 def _hours(delta: timedelta) -> float:
     return round(delta.total_seconds() / 3600, 2)
-
-
-def _hours_text(hours: Decimal) -> str:
-    return f"{hours.normalize():f}"
-
-
-def _duration(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    text = f"{hours} h {minutes:02d} min"
-    return f"{days} d {text}" if days else text

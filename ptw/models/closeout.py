@@ -42,7 +42,7 @@ class PermitCloseout(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     completed_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField()  # from the service's `now`
 
     def __str__(self) -> str:
         return f"Closeout of permit {self.permit_id}"

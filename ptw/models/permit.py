@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 
 from ..states import PermitStatus
 
@@ -71,9 +70,9 @@ class Permit(models.Model):
         related_name="permits_to_approve",
     )
 
-    # Not auto_now_add: create_permit(now=...) sets it, so controlled time covers creation too.
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Written by the services from the `now` they are given (no auto_now: it would read the clock).
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
     submitted_at = models.DateTimeField(null=True, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)

@@ -1,15 +1,27 @@
 """Fixtures for the API tests: logged-in clients, and permits brought to any status by the services."""
 
+import importlib
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from ptw import workflow
-from ptw.models import Permit, PermitStatus, PermitType
+from ptw.models import (
+    EscalationLevel,
+    Permit,
+    PermitStatus,
+    PermitType,
+    StepId,
+    StepStatus,
+    WorkflowInstance,
+    WorkflowStep,
+)
 from ptw.permits import create_permit
+from ptw.tests.factories import CloseoutTemplateFactory, PermitTypeFactory
 
 S = PermitStatus
 API = "/api/v1/ptw"
@@ -51,7 +63,7 @@ def draft(project, creator, permit_type, start_time) -> Callable[..., Permit]:
             "planned_end_time": start_time + timedelta(hours=8),
         }
         fields.update(overrides)
-        return create_permit(**fields)
+        return create_permit(**{"now": timezone.now(), **fields})
 
     return make
 
@@ -65,29 +77,31 @@ def permit_in(draft, creator, verifier, approver) -> Callable[..., Permit]:
         if status == S.DRAFT:
             return permit
         if status == S.CANCELLED:
-            workflow.cancel_permit(permit=permit, by=creator, comment="not needed")
+            workflow.cancel_permit(permit=permit, by=creator, comment="not needed", now=timezone.now())
             return permit
-        workflow.initiate_workflow(permit=permit, by=creator)
-        workflow.assign_verifier(permit=permit, by=creator, verifier=verifier)
+        workflow.initiate_workflow(permit=permit, by=creator, now=timezone.now())
+        workflow.assign_verifier(permit=permit, by=creator, verifier=verifier, now=timezone.now())
         if status == S.SUBMITTED:
             return permit
         if status == S.REJECTED:
-            workflow.verify_permit(permit=permit, by=verifier, approve=False, comments="no gas test")
+            workflow.verify_permit(
+                permit=permit, by=verifier, approve=False, comments="no gas test", now=timezone.now()
+            )
             return permit
-        workflow.verify_permit(permit=permit, by=verifier, approve=True, approver=approver)
+        workflow.verify_permit(permit=permit, by=verifier, approve=True, approver=approver, now=timezone.now())
         if status == S.UNDER_REVIEW:
             return permit
-        workflow.approve_permit(permit=permit, by=approver, approve=True)
+        workflow.approve_permit(permit=permit, by=approver, approve=True, now=timezone.now())
         if status == S.APPROVED:
             return permit
         if status == S.EXPIRED:
             workflow.expire_permit(permit=permit, now=permit.planned_end_time + timedelta(minutes=1))
             return permit
-        workflow.activate_permit(permit=permit, by=creator)
+        workflow.activate_permit(permit=permit, by=creator, now=timezone.now())
         if status == S.SUSPENDED:
-            workflow.suspend_permit(permit=permit, by=creator, comment="gas alarm")
+            workflow.suspend_permit(permit=permit, by=creator, comment="gas alarm", now=timezone.now())
         elif status == S.COMPLETED:
-            workflow.complete_permit(permit=permit, by=creator)
+            workflow.complete_permit(permit=permit, by=creator, now=timezone.now())
         return permit
 
     return walk
@@ -96,12 +110,11 @@ def permit_in(draft, creator, verifier, approver) -> Callable[..., Permit]:
 @pytest.fixture
 def gated_type(db) -> PermitType:
     """A type that needs verified isolation to start and a closed-out checklist to finish."""
-    from ptw.tests.factories import CloseoutTemplateFactory, PermitTypeFactory
 
-    permit_type = PermitTypeFactory(
+    permit_type = PermitTypeFactory.create(
         name="Electrical work", category="electrical", requires_structured_isolation=True, requires_closeout=True
     )
-    CloseoutTemplateFactory(permit_type=permit_type)
+    CloseoutTemplateFactory.create(permit_type=permit_type)
     return permit_type
 
 
@@ -111,9 +124,6 @@ def gated_type(db) -> PermitType:
 @pytest.fixture
 def escalation_levels(db):
     """The default levels of migration 0002 (a transactional test's flush removes migration data)."""
-    import importlib
-
-    from ptw.models import EscalationLevel
 
     for level, multiplier, event_type, audience in importlib.import_module(
         "ptw.migrations.0002_default_escalation_levels"
@@ -137,7 +147,6 @@ def seed_due_steps(project, creator, verifier, permit_type) -> Callable[..., lis
 
     Written with bulk inserts: the sweeps' scale tests need thousands of rows quickly.
     """
-    from ptw.models import StepId, StepStatus, WorkflowInstance, WorkflowStep
 
     def seed(
         n: int, *, pending_since: datetime, now: datetime, live_until: datetime | None = None, status: str = S.SUBMITTED
@@ -157,6 +166,8 @@ def seed_due_steps(project, creator, verifier, permit_type) -> Callable[..., lis
                     created_by=creator,
                     verifier=verifier,
                     permit_number=f"PTW-BULK-{first + i:07d}",
+                    created_at=pending_since,
+                    updated_at=pending_since,
                 )
                 for i in range(n)
             ]
@@ -184,3 +195,29 @@ def seed_due_steps(project, creator, verifier, permit_type) -> Callable[..., lis
         return [permit.pk for permit in permits]
 
     return seed
+
+
+# --- Expiry and reminders (times on one fixed day) ---
+
+DAY = datetime(2026, 3, 2, tzinfo=UTC)
+
+
+def at(hour, minute=0, day=0):
+    return DAY + timedelta(days=day, hours=hour, minutes=minute)
+
+
+@pytest.fixture
+def live_permit(permit_in, permit_type):
+    """live_permit(status, end=, permit_type=) → conftest's permit_in, walked at 08:00 (the start)."""
+
+    def walk(status, *, end=at(17), permit_type=permit_type, start=at(8)):  # noqa: B008 (fixed test times)
+        with time_machine.travel(start, tick=False):
+            return permit_in(
+                status,
+                permit_type=permit_type,
+                title="Pump P-7 overhaul",
+                planned_start_time=start,
+                planned_end_time=end,
+            )
+
+    return walk

@@ -16,7 +16,7 @@ from ptw.models import (
 )
 
 
-class ProjectFactory(factory.django.DjangoModelFactory):
+class ProjectFactory(factory.django.DjangoModelFactory[Project]):
     class Meta:
         model = Project
         django_get_or_create = ("code",)
@@ -26,7 +26,7 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     time_zone = "UTC"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -44,7 +44,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -63,14 +63,14 @@ def member(
     **user_fields,
 ) -> User:
     """A user who is a member of `project` with the given company type, grade and roles."""
-    user = UserFactory(**user_fields)
-    membership = MembershipFactory(user=user, project=project, company_type=company_type, grade=grade)
+    user = UserFactory.create(**user_fields)
+    membership = MembershipFactory.create(user=user, project=project, company_type=company_type, grade=grade)
     for role in roles:
         MembershipRole.objects.create(membership=membership, name=role)
     return user
 
 
-class PermitTypeFactory(factory.django.DjangoModelFactory):
+class PermitTypeFactory(factory.django.DjangoModelFactory[PermitType]):
     class Meta:
         model = PermitType
         django_get_or_create = ("name",)
@@ -81,7 +81,7 @@ class PermitTypeFactory(factory.django.DjangoModelFactory):
     requires_closeout = False
 
 
-class PermitFactory(factory.django.DjangoModelFactory):
+class PermitFactory(factory.django.DjangoModelFactory[Permit]):
     """A draft permit, created directly (use ptw.permits.create_permit to get the notification)."""
 
     class Meta:
@@ -95,9 +95,11 @@ class PermitFactory(factory.django.DjangoModelFactory):
     planned_end_time = factory.LazyAttribute(lambda p: p.planned_start_time + timedelta(hours=8))
     created_by = factory.SubFactory(UserFactory)
     permit_number = factory.Sequence(lambda n: f"PTW-2026-{n + 900000:06d}")
+    created_at = factory.LazyFunction(timezone.now)
+    updated_at = factory.SelfAttribute("created_at")
 
 
-class IsolationPointFactory(factory.django.DjangoModelFactory):
+class IsolationPointFactory(factory.django.DjangoModelFactory[IsolationPoint]):
     class Meta:
         model = IsolationPoint
 
@@ -108,7 +110,7 @@ class IsolationPointFactory(factory.django.DjangoModelFactory):
     location = "MCC room"
 
 
-class CloseoutTemplateFactory(factory.django.DjangoModelFactory):
+class CloseoutTemplateFactory(factory.django.DjangoModelFactory[CloseoutTemplate]):
     class Meta:
         model = CloseoutTemplate
 
@@ -123,7 +125,7 @@ class CloseoutTemplateFactory(factory.django.DjangoModelFactory):
     )
 
 
-class EscalationRuleFactory(factory.django.DjangoModelFactory):
+class EscalationRuleFactory(factory.django.DjangoModelFactory[EscalationRule]):
     class Meta:
         model = EscalationRule
 

@@ -1,9 +1,11 @@
 """Django admin: every registered model's pages load cheaply; rules go through the service."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from axes.models import AccessAttempt
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import quote
 from django.contrib.auth.models import Group
@@ -95,7 +97,6 @@ def test_the_change_page_of_every_registered_model_loads_in_bounded_queries(
 
 
 def test_every_ptw_and_accounts_model_is_in_the_admin():
-    from django.apps import apps
 
     models = [*apps.get_app_config("ptw").get_models(), *apps.get_app_config("accounts").get_models()]
     missing = [
@@ -139,7 +140,7 @@ def _pending_steps_of(type_name: str, step_id: str):
 
 
 def _make_not_due(steps) -> None:
-    steps.update(next_check_at=timezone.now() + timezone.timedelta(days=30))
+    steps.update(next_check_at=timezone.now() + timedelta(days=30))
 
 
 def _assert_rescheduled(steps) -> None:

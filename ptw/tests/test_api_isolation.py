@@ -11,12 +11,12 @@ S = PermitStatus
 
 @pytest.fixture
 def breaker(project):
-    return IsolationPointFactory(project=project, code="CB-12", location="MCC-1")
+    return IsolationPointFactory.create(project=project, code="CB-12", location="MCC-1")
 
 
 @pytest.fixture
 def valve(project):
-    return IsolationPointFactory(project=project, code="V-7", point_type="valve", energy_type="hydraulic")
+    return IsolationPointFactory.create(project=project, code="V-7", point_type="valve", energy_type="hydraulic")
 
 
 @pytest.fixture
@@ -37,8 +37,8 @@ def _step(client, permit, assignment_id, action, body=None):
 
 
 def test_the_library_lists_active_points_of_my_projects_only(client_for, creator, breaker, valve, project):
-    IsolationPointFactory(project=ProjectFactory(code="OTHER"), code="FOREIGN-1")
-    IsolationPointFactory(project=project, code="OLD-1", is_active=False)
+    IsolationPointFactory.create(project=ProjectFactory.create(code="OTHER"), code="FOREIGN-1")
+    IsolationPointFactory.create(project=project, code="OLD-1", is_active=False)
     client = client_for(creator)
 
     everything = client.get(f"{API}/isolation-points/").data["results"]
@@ -134,7 +134,7 @@ def test_only_a_point_of_the_project_library_is_assigned_and_only_once(
     client = client_for(creator)
     _assign(client, gated_permit, breaker)
     point_id = {
-        "foreign": lambda: IsolationPointFactory(project=ProjectFactory(code="OTHER")).pk,
+        "foreign": lambda: IsolationPointFactory.create(project=ProjectFactory.create(code="OTHER")).pk,
         "unknown": lambda: 999_999,
         "twice": lambda: breaker.pk,
     }[point]()

@@ -2,6 +2,7 @@
 anonymous callers get 401, and only eligible people become verifier or approver."""
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import CompanyType, Grade
 from ptw.isolation import assign_isolation_point
@@ -52,7 +53,9 @@ def bystander(project):
 @pytest.fixture
 def active_permit(permit_in, project, creator):
     permit = permit_in(S.ACTIVE)
-    permit.assignment = assign_isolation_point(permit=permit, by=creator, point=IsolationPointFactory(project=project))
+    permit.assignment = assign_isolation_point(
+        permit=permit, by=creator, point=IsolationPointFactory.create(project=project), now=timezone.now()
+    )
     return permit
 
 
@@ -182,7 +185,7 @@ def contractor_colleague(project):
 
 @pytest.fixture
 def stranger(db):
-    return member(ProjectFactory(code="FAR"), username="stranger", company_type=CompanyType.EPC)
+    return member(ProjectFactory.create(code="FAR"), username="stranger", company_type=CompanyType.EPC)
 
 
 @pytest.mark.parametrize("candidate", ["contractor_colleague", "creator", "stranger", "nobody"])

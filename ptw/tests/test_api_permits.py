@@ -53,7 +53,11 @@ BAD_INPUT = [
     ("end before start", {"planned_end_time": lambda body: _later(body, -1)}, "planned_end_time"),
     ("end equal to start", {"planned_end_time": lambda body: body["planned_start_time"]}, "planned_end_time"),
     ("unknown type", {"permit_type": 999_999}, "permit_type"),
-    ("inactive type", {"permit_type": lambda body: PermitTypeFactory(name="Old", is_active=False).pk}, "permit_type"),
+    (
+        "inactive type",
+        {"permit_type": lambda body: PermitTypeFactory.create(name="Old", is_active=False).pk},
+        "permit_type",
+    ),
     ("type as text", {"permit_type": "hot work"}, "permit_type"),
     ("start not a date", {"planned_start_time": "tomorrow morning"}, "planned_start_time"),
     ("title as a list", {"title": ["a", "b"]}, "title"),
@@ -61,7 +65,7 @@ BAD_INPUT = [
     ("location over 200", {"location": "x" * 201}, "location"),
     ("description over 5000", {"description": "x" * 5001}, "description"),
     ("unknown project", {"project": 999_999}, "project"),
-    ("a project I am not in", {"project": lambda body: ProjectFactory(code="ELSEWHERE").pk}, "project"),
+    ("a project I am not in", {"project": lambda body: ProjectFactory.create(code="ELSEWHERE").pk}, "project"),
     ("a field that is not settable", {"status": "approved"}, "status"),
 ]
 
@@ -141,7 +145,7 @@ def test_the_detail_shows_the_permit_and_my_available_actions(client_for, draft,
 
 def test_the_list_holds_only_permits_of_my_projects_newest_first(client_for, draft, creator, outsider):
     first, second = draft(title="First"), draft(title="Second")
-    PermitFactory(project=ProjectFactory(code="OTHER"), created_by=outsider)
+    PermitFactory.create(project=ProjectFactory.create(code="OTHER"), created_by=outsider)
 
     response = client_for(creator).get(f"{API}/permits/")
 
@@ -154,7 +158,7 @@ def test_the_list_holds_only_permits_of_my_projects_newest_first(client_for, dra
 def test_the_list_filters_by_status_type_project_and_mine(
     client_for, permit_in, draft, project, creator, verifier, approver, permit_type
 ):
-    other_type = PermitTypeFactory(name="Hot work", category="hot_work")
+    other_type = PermitTypeFactory.create(name="Hot work", category="hot_work")
     colleague = member(project, username="colleague", company_type=CompanyType.CONTRACTOR)
     submitted = permit_in(S.SUBMITTED)
     hot = draft(permit_type=other_type, by=colleague)
@@ -189,12 +193,12 @@ def test_listing_fifty_permits_costs_a_bounded_number_of_queries(
 ):
     for _ in range(50):
         # every permit with its own type, people and numbers, so nothing is shared by accident
-        PermitFactory(
+        PermitFactory.create(
             project=project,
-            permit_type=PermitTypeFactory(),
-            created_by=UserFactory(),
-            verifier=UserFactory(),
-            approver=UserFactory(),
+            permit_type=PermitTypeFactory.create(),
+            created_by=UserFactory.create(),
+            verifier=UserFactory.create(),
+            approver=UserFactory.create(),
         )
     client = client_for(creator)
 
@@ -205,7 +209,7 @@ def test_listing_fifty_permits_costs_a_bounded_number_of_queries(
 
 
 def test_permit_types_lists_the_active_ones(client_for, creator, permit_type):
-    PermitTypeFactory(name="Retired type", is_active=False)
+    PermitTypeFactory.create(name="Retired type", is_active=False)
 
     response = client_for(creator).get(f"{API}/permit-types/")
 
@@ -221,7 +225,7 @@ def test_permit_types_lists_the_active_ones(client_for, creator, permit_type):
 
 
 def test_projects_lists_mine_with_my_grade_and_company_type(client_for, project, outsider):
-    site_b = ProjectFactory(code="BETA", name="Beta plant", time_zone="Europe/Oslo")
+    site_b = ProjectFactory.create(code="BETA", name="Beta plant", time_zone="Europe/Oslo")
     user = member(project, username="dual", company_type=CompanyType.EPC, grade=Grade.B, roles=("manager",))
     member_of_b = member(site_b, username="dual", company_type=CompanyType.CLIENT, grade=Grade.C)
     assert member_of_b == user

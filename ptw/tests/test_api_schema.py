@@ -3,6 +3,7 @@
 import pytest
 import yaml
 from django.core.management import call_command
+from drf_spectacular.generators import SchemaGenerator
 
 from ptw.api.urls import urlpatterns
 
@@ -11,7 +12,6 @@ ERROR_CODES = {"400", "403", "404", "409"}
 
 @pytest.fixture(scope="module")
 def schema(django_db_blocker):
-    from drf_spectacular.generators import SchemaGenerator
 
     with django_db_blocker.unblock():
         return SchemaGenerator().get_schema(request=None, public=True)

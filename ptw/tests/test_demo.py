@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Project, User
 from notifications.models import Notification
 from ptw.demo import DEMO_PASSWORD, DEMO_USERS, PERMIT_SCENARIOS, PROJECT_CODE
+from ptw.escalation import run_job
 from ptw.models import (
     IsolationStatus,
     Permit,
@@ -125,10 +126,9 @@ def test_a_submitted_electrical_permit_is_already_past_twice_its_verification_li
 
 
 def test_the_first_sweep_escalates_to_the_manager_and_the_safety_officer(demo, settings):
-    from ptw.escalation import run_job
 
     settings.ESCALATIONS_ENABLED = True
-    report = run_job("check_overdue_workflow_tasks")
+    report = run_job("check_overdue_workflow_tasks", now=timezone.now())
     assert report.ok, report.errors
     escalated = set(
         Notification.objects.filter(notification_type="ptw_escalated").values_list(

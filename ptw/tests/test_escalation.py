@@ -110,9 +110,9 @@ def test_next_check_moves_to_the_next_level_then_to_the_next_local_midnight(
 def test_a_rule_sets_the_limit_of_its_type_and_step_others_keep_the_4_hour_default(
     escalations_on, project, creator, verifier, admins, permit_type
 ):
-    fast = PermitTypeFactory(name="Hot work")
-    EscalationRuleFactory(permit_type=fast, step_name=StepId.VERIFICATION, time_limit_hours=2)
-    EscalationRuleFactory(permit_type=permit_type, step_name=StepId.APPROVAL, time_limit_hours=1)
+    fast = PermitTypeFactory.create(name="Hot work")
+    EscalationRuleFactory.create(permit_type=fast, step_name=StepId.VERIFICATION, time_limit_hours=2)
+    EscalationRuleFactory.create(permit_type=permit_type, step_name=StepId.APPROVAL, time_limit_hours=1)
     ruled = submit(project, creator, fast, at=MONDAY_9AM, verifier=verifier)
     default = submit(project, creator, permit_type, at=MONDAY_9AM, verifier=verifier)
 
@@ -133,7 +133,7 @@ def test_escalate_to_role_holders_instead_of_the_admins(
     escalations_on, project, creator, verifier, admins, permit_type
 ):
     manager = member(project, username="manager", company_type=CompanyType.CLIENT, grade=Grade.C, roles=("manager",))
-    EscalationRuleFactory(
+    EscalationRuleFactory.create(
         permit_type=permit_type, step_name=StepId.VERIFICATION, time_limit_hours=4, escalate_to_role="manager"
     )
     permit = submit(project, creator, permit_type, at=MONDAY_9AM, verifier=verifier)
@@ -147,7 +147,7 @@ def test_escalate_to_role_holders_instead_of_the_admins(
 def test_a_role_nobody_holds_in_the_project_falls_back_to_the_admins(
     escalations_on, project, creator, verifier, admins, permit_type, outsider
 ):
-    EscalationRuleFactory(permit_type=permit_type, step_name=StepId.VERIFICATION, escalate_to_role="manager")
+    EscalationRuleFactory.create(permit_type=permit_type, step_name=StepId.VERIFICATION, escalate_to_role="manager")
     member_elsewhere = member(outsider.projects.get(), username="other_manager", roles=("manager",))
     permit = submit(project, creator, permit_type, at=MONDAY_9AM, verifier=verifier)
 
@@ -292,7 +292,7 @@ def test_a_rule_saved_in_the_admin_applies_to_steps_already_pending(
 def test_deactivating_a_rule_returns_pending_steps_to_the_default(
     escalations_on, project, creator, verifier, admins, permit_type
 ):
-    rule = EscalationRuleFactory(permit_type=permit_type, step_name=StepId.VERIFICATION, time_limit_hours=12)
+    rule = EscalationRuleFactory.create(permit_type=permit_type, step_name=StepId.VERIFICATION, time_limit_hours=12)
     submit(project, creator, permit_type, at=MONDAY_9AM, verifier=verifier)
     assert WorkflowStep.objects.get().next_check_at == h(12)
 

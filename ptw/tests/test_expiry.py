@@ -1,45 +1,26 @@
 """Expiring and expired permits (Example 3), closeout and isolation reminders, cleanup."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-import time_machine
+from django.utils import timezone
 
 from notifications.models import Notification
 from ptw.closeout import update_closeout
 from ptw.escalation import (
     auto_expire_permits,
     check_expiring_permits,
+    check_overdue_workflow_tasks,
     check_pending_closeout_and_isolation,
     cleanup_old_notifications,
 )
-from ptw.isolation import assign_isolation_point, update_isolation_point
+from ptw.isolation import assign_isolation_point, isolate_point, verify_isolation
 from ptw.models import EscalationRecord, PermitEvent, PermitStatus
+from ptw.tests.conftest import at
 from ptw.tests.factories import CloseoutTemplateFactory, IsolationPointFactory, PermitTypeFactory
+from ptw.tests.test_escalation import submit
 
 S = PermitStatus
-DAY = datetime(2026, 3, 2, tzinfo=UTC)
-
-
-def at(hour, minute=0, day=0):
-    return DAY + timedelta(days=day, hours=hour, minutes=minute)
-
-
-@pytest.fixture
-def live_permit(permit_in, permit_type):
-    """live_permit(status, end=, permit_type=) → conftest's permit_in, walked at 08:00 (the start)."""
-
-    def walk(status, *, end=at(17), permit_type=permit_type, start=at(8)):  # noqa: B008 (fixed test times)
-        with time_machine.travel(start, tick=False):
-            return permit_in(
-                status,
-                permit_type=permit_type,
-                title="Pump P-7 overhaul",
-                planned_start_time=start,
-                planned_end_time=end,
-            )
-
-    return walk
 
 
 def sent(now, types=("ptw_expiring", "ptw_expired")):
@@ -114,8 +95,8 @@ def test_the_expiring_warning_is_sent_once_a_day_only_to_active_permits_in_the_w
 
 
 def test_a_permit_ending_soon_with_an_incomplete_closeout_reminds_its_creator(live_permit, creator):
-    closing = PermitTypeFactory(name="Hot work", requires_closeout=True)
-    CloseoutTemplateFactory(permit_type=closing)
+    closing = PermitTypeFactory.create(name="Hot work", requires_closeout=True)
+    CloseoutTemplateFactory.create(permit_type=closing)
     incomplete = live_permit(S.ACTIVE, end=at(17), permit_type=closing)
     complete = live_permit(S.ACTIVE, end=at(17), permit_type=closing)
     update_closeout(
@@ -132,9 +113,11 @@ def test_a_permit_ending_soon_with_an_incomplete_closeout_reminds_its_creator(li
 
 @pytest.fixture
 def unverified_isolation(live_permit, project, creator):
-    isolating = PermitTypeFactory(name="Electrical isolation", requires_structured_isolation=True)
+    isolating = PermitTypeFactory.create(name="Electrical isolation", requires_structured_isolation=True)
     permit = live_permit(S.UNDER_REVIEW, permit_type=isolating)
-    assignment = assign_isolation_point(permit=permit, by=creator, point=IsolationPointFactory(project=project))
+    assignment = assign_isolation_point(
+        permit=permit, by=creator, point=IsolationPointFactory.create(project=project), now=timezone.now()
+    )
     return permit, assignment
 
 
@@ -151,8 +134,8 @@ def test_unverified_isolation_reminds_creator_and_verifier_when_escalations_are_
     ]
     assert report.counts["isolation_notifications"] == 2
 
-    update_isolation_point(assignment=assignment, by=verifier, action="isolate", lock_ids=["L-1"])
-    update_isolation_point(assignment=assignment, by=permit.created_by, action="verify")
+    isolate_point(permit=permit, assignment=assignment, by=verifier, lock_ids=["L-1"], now=timezone.now())
+    verify_isolation(permit=permit, assignment=assignment, by=permit.created_by, now=timezone.now())
     assert check_pending_closeout_and_isolation(now=at(12, day=1)).counts["isolation_permits"] == 0
 
 
@@ -166,8 +149,6 @@ def test_isolation_reminders_are_off_while_escalations_are_off(settings, unverif
 def test_cleanup_deletes_old_ptw_notifications_in_batches_and_keeps_the_escalation_history(
     settings, escalations_on, project, creator, verifier, grade_a_admin, permit_type
 ):
-    from ptw.escalation import check_overdue_workflow_tasks
-    from ptw.tests.test_escalation import submit
 
     settings.PTW_SWEEP_BATCH_SIZE = 3
     old = at(9, day=-40)

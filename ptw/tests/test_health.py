@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from ptw.escalation import JOBS
@@ -68,7 +69,6 @@ def test_failed_runs_since_the_last_success_show_but_do_not_count_as_success(all
 
 
 def test_a_real_run_of_every_job_makes_it_healthy(db, api_client):
-    from django.core.management import call_command
 
     call_command("ptw_check_escalations", "--all")
     assert api_client.get(URL).status_code == 200

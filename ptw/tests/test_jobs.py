@@ -7,7 +7,7 @@ from django.core.management import ManagementUtility
 
 from notifications.models import Notification
 from ptw.escalation import auto_expire_permits, check_overdue_workflow_tasks
-from ptw.jobs import overdue
+from ptw.jobs import expiry, overdue
 from ptw.models import EscalationRecord, JobRun, Permit, PermitStatus, WorkflowStep
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
@@ -21,7 +21,7 @@ def due_steps(escalations_on, seed_due_steps, grade_a_admin):
 
 def fail_for(permit_id, original):
     def plan(step, *args, **kwargs):
-        if step.permit.pk == permit_id:
+        if step.permit.id == permit_id:
             raise RuntimeError("injected fault")
         return original(step, *args, **kwargs)
 
@@ -67,7 +67,6 @@ def test_one_permit_failing_to_expire_does_not_stop_the_others(seed_due_steps, m
     ids = seed_due_steps(
         4, pending_since=NOW, now=NOW, live_until=NOW - timedelta(minutes=1), status=PermitStatus.ACTIVE
     )
-    from ptw.jobs import expiry
 
     original = expiry.expire_permit
 

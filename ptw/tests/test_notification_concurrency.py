@@ -5,10 +5,11 @@ import time
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from accounts.models import User
 from notifications.models import Notification
-from ptw.notification_utils import PermitNotice, create_ptw_notification, create_ptw_notifications
+from ptw.notification_utils import PermitFacts, PermitNotice, create_ptw_notification, create_ptw_notifications
 from ptw.tests.factories import PermitFactory, UserFactory
 
 THREADS = 8
@@ -39,12 +40,14 @@ def run_at_once(work):
 
 
 def test_eight_writers_of_the_same_notification_make_one_row_and_raise_nothing():
-    permit = PermitFactory()
-    verifier = UserFactory(username="racing_verifier")
+    permit = PermitFactory.create()
+    verifier = UserFactory.create(username="racing_verifier")
 
     def work(i):
         with transaction.atomic():
-            notification = create_ptw_notification(verifier.pk, "ptw_verification", permit)
+            notification = create_ptw_notification(
+                verifier.pk, "ptw_verification", PermitFacts.of(permit), now=timezone.now()
+            )
             time.sleep(0.05)  # hold the transaction open so the others meet the uncommitted row
             return notification
 
@@ -56,13 +59,13 @@ def test_eight_writers_of_the_same_notification_make_one_row_and_raise_nothing()
 
 
 def test_bulk_writers_overlapping_in_opposite_orders_neither_deadlock_nor_duplicate():
-    permit = PermitFactory()
+    permit = PermitFactory.create()
     users = User.objects.bulk_create([User(username=f"swept{i}") for i in range(400)])
-    notices = [PermitNotice(user.pk, "ptw_escalated", permit) for user in users]
+    notices = [PermitNotice(user.pk, "ptw_escalated", PermitFacts.of(permit)) for user in users]
 
     def work(i):
         with transaction.atomic():
-            created = create_ptw_notifications(notices if i % 2 else notices[::-1])
+            created = create_ptw_notifications(notices if i % 2 else notices[::-1], now=timezone.now())
             time.sleep(0.05)
             return len(created)
 

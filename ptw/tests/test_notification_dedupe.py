@@ -5,9 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from notifications.models import Notification
-from ptw.notification_utils import create_ptw_notification, generate_dedupe_key, notify_permit_approved
+from ptw.notification_utils import PermitFacts, create_ptw_notification, generate_dedupe_key, notify_permit_approved
 from ptw.tests.factories import PermitFactory, ProjectFactory, UserFactory
 
 UTC = UTC
@@ -20,13 +21,13 @@ def utc(*args):
 
 @pytest.fixture
 def permit(db):
-    project = ProjectFactory(code="KIRI", name="Line islands", time_zone="Pacific/Kiritimati")
-    return PermitFactory(project=project, created_by=UserFactory(username="kiri_creator"))
+    project = ProjectFactory.create(code="KIRI", name="Line islands", time_zone="Pacific/Kiritimati")
+    return PermitFactory.create(project=project, created_by=UserFactory.create(username="kiri_creator"))
 
 
 @pytest.fixture
 def user(db):
-    return UserFactory(username="kiri_verifier")
+    return UserFactory.create(username="kiri_verifier")
 
 
 def count(user, event="ptw_verification"):
@@ -34,32 +35,42 @@ def count(user, event="ptw_verification"):
 
 
 def test_the_same_event_twice_the_same_local_day_is_one_notification(permit, user):
-    assert create_ptw_notification(user.pk, "ptw_verification", permit, now=utc(2026, 3, 10, 10, 0)) is not None
-    assert create_ptw_notification(user.pk, "ptw_verification", permit, now=utc(2026, 3, 11, 9, 59)) is None
+    assert (
+        create_ptw_notification(user.pk, "ptw_verification", PermitFacts.of(permit), now=utc(2026, 3, 10, 10, 0))
+        is not None
+    )
+    assert (
+        create_ptw_notification(user.pk, "ptw_verification", PermitFacts.of(permit), now=utc(2026, 3, 11, 9, 59))
+        is None
+    )
     assert count(user) == 1
 
 
 def test_the_next_local_day_is_a_second_notification(permit, user):
-    create_ptw_notification(user.pk, "ptw_verification", permit, now=utc(2026, 3, 10, 9, 59))  # 23:59 local, 10 March
-    create_ptw_notification(user.pk, "ptw_verification", permit, now=utc(2026, 3, 10, 10, 0))  # 00:00 local, 11 March
+    create_ptw_notification(
+        user.pk, "ptw_verification", PermitFacts.of(permit), now=utc(2026, 3, 10, 9, 59)
+    )  # 23:59 local, 10 March
+    create_ptw_notification(
+        user.pk, "ptw_verification", PermitFacts.of(permit), now=utc(2026, 3, 10, 10, 0)
+    )  # 00:00 local, 11 March
     assert count(user) == 2
 
 
 def test_crossing_utc_midnight_inside_one_local_day_is_not_a_new_day(permit, user):
     # 23:30 and 00:30 UTC are 13:30 and 14:30 of the same Kiritimati day
-    create_ptw_notification(user.pk, "ptw_verification", permit, now=utc(2026, 3, 10, 23, 30))
-    create_ptw_notification(user.pk, "ptw_verification", permit, now=utc(2026, 3, 11, 0, 30))
+    create_ptw_notification(user.pk, "ptw_verification", PermitFacts.of(permit), now=utc(2026, 3, 10, 23, 30))
+    create_ptw_notification(user.pk, "ptw_verification", PermitFacts.of(permit), now=utc(2026, 3, 11, 0, 30))
     assert count(user) == 1
 
 
 def test_the_clock_decides_the_day_when_no_time_is_given(permit, user):
     with time_machine.travel(utc(2026, 3, 10, 9, 0), tick=False):
-        create_ptw_notification(user.pk, "ptw_verification", permit)
+        create_ptw_notification(user.pk, "ptw_verification", PermitFacts.of(permit), now=timezone.now())
     with time_machine.travel(utc(2026, 3, 10, 9, 59), tick=False):
-        create_ptw_notification(user.pk, "ptw_verification", permit)
+        create_ptw_notification(user.pk, "ptw_verification", PermitFacts.of(permit), now=timezone.now())
     assert count(user) == 1
     with time_machine.travel(utc(2026, 3, 10, 10, 1), tick=False):
-        create_ptw_notification(user.pk, "ptw_verification", permit)
+        create_ptw_notification(user.pk, "ptw_verification", PermitFacts.of(permit), now=timezone.now())
     assert count(user) == 2
     created = Notification.objects.filter(recipient=user).order_by("created_at")
     assert [n.created_at for n in created] == [utc(2026, 3, 10, 9, 0), utc(2026, 3, 10, 10, 1)]
@@ -67,9 +78,9 @@ def test_the_clock_decides_the_day_when_no_time_is_given(permit, user):
 
 def test_the_bulk_helpers_dedupe_by_local_day_too(permit, user):
     permit.verifier = user
-    notify_permit_approved(permit, now=utc(2026, 3, 10, 10, 0))
-    notify_permit_approved(permit, now=utc(2026, 3, 11, 9, 0))
-    notify_permit_approved(permit, now=utc(2026, 3, 11, 10, 0))
+    notify_permit_approved(PermitFacts.of(permit), now=utc(2026, 3, 10, 10, 0))
+    notify_permit_approved(PermitFacts.of(permit), now=utc(2026, 3, 11, 9, 0))
+    notify_permit_approved(PermitFacts.of(permit), now=utc(2026, 3, 11, 10, 0))
     assert count(user, "ptw_approved") == 2
     assert count(permit.created_by, "ptw_approved") == 2
 

@@ -80,7 +80,7 @@ def test_example_1_contractor_creates_permit(
     # the system auto-assigns the project's default verifier on submission (step 3)
     settings.PTW_DEFAULT_VERIFIER_USERNAME = verifier.username
     as_creator, as_verifier, as_approver = client_for(creator), client_for(verifier), client_for(approver)
-    expected: dict[str, list] = {}
+    expected = {}  # notification type → who got it
 
     # 1. the user creates a permit → ptw_created to the creator (their own confirmation)
     permit = create_permit_over_http(as_creator, project, permit_type, start_time)

@@ -11,6 +11,7 @@ from notifications.tests.listening import WakeupListener
 from ptw import notification_utils as notes
 from ptw import workflow
 from ptw.models import PermitStatus
+from ptw.notification_utils import PermitFacts
 from ptw.permits import create_permit
 
 
@@ -25,6 +26,7 @@ def permit(project, creator, permit_type):
         location="Unit 3",
         planned_start_time=start,
         planned_end_time=start + timedelta(hours=8),
+        now=timezone.now(),
     )
 
 
@@ -38,7 +40,7 @@ def wakeups(transactional_db):
 
 def test_a_transaction_that_fails_after_the_insert_leaves_no_notification(permit, creator):
     with pytest.raises(RuntimeError), transaction.atomic():  # noqa: PT012 (the rollback is the point)
-        assert notes.notify_permit_submitted(permit)  # inserted…
+        assert notes.notify_permit_submitted(PermitFacts.of(permit), now=timezone.now())  # inserted…
         assert Notification.objects.filter(notification_type="ptw_submitted").exists()
         raise RuntimeError("a later step failed")  # …and rolled back with the action
     assert not Notification.objects.filter(notification_type="ptw_submitted").exists()
@@ -53,7 +55,7 @@ def test_a_workflow_action_failing_after_notifying_leaves_nothing(permit, creato
     before = set(Notification.objects.values_list("pk", flat=True))
 
     with pytest.raises(RuntimeError):
-        workflow.initiate_workflow(permit=permit, by=creator)
+        workflow.initiate_workflow(permit=permit, by=creator, now=timezone.now())
 
     assert set(Notification.objects.values_list("pk", flat=True)) == before
     permit.refresh_from_db()
@@ -78,23 +80,28 @@ def test_with_notifications_disabled_the_workflow_works_and_notifies_nobody(
         location="Unit 1",
         planned_start_time=start,
         planned_end_time=start + timedelta(hours=2),
+        now=timezone.now(),
     )
-    workflow.initiate_workflow(permit=permit, by=creator)
-    workflow.assign_verifier(permit=permit, by=creator, verifier=verifier)
-    workflow.verify_permit(permit=permit, by=verifier, approve=True, approver=approver)
-    workflow.approve_permit(permit=permit, by=approver, approve=True)
+    now = timezone.now()
+    workflow.initiate_workflow(permit=permit, by=creator, now=now)
+    workflow.assign_verifier(permit=permit, by=creator, verifier=verifier, now=now)
+    workflow.verify_permit(permit=permit, by=verifier, approve=True, approver=approver, now=now)
+    workflow.approve_permit(permit=permit, by=approver, approve=True, now=now)
 
     permit.refresh_from_db()
     assert permit.status == PermitStatus.APPROVED
     assert permit.verifier_id == verifier.pk
     assert Notification.objects.count() == 0
-    assert notes.create_ptw_notification(verifier.pk, "ptw_verification", permit) is None
+    assert (
+        notes.create_ptw_notification(verifier.pk, "ptw_verification", PermitFacts.of(permit), now=timezone.now())
+        is None
+    )
 
 
 @pytest.mark.postgres
 def test_open_pages_are_woken_only_when_the_action_commits(permit, creator, verifier, wakeups):
     with transaction.atomic():
-        workflow.initiate_workflow(permit=permit, by=creator)
+        workflow.initiate_workflow(permit=permit, by=creator, now=timezone.now())
         assert wakeups.payloads(timeout=0.2) == []  # not yet committed: nobody woken
 
     # the submission (creator) and the auto-assignment (verifier), by user id only
@@ -103,7 +110,8 @@ def test_open_pages_are_woken_only_when_the_action_commits(permit, creator, veri
 
 @pytest.mark.postgres
 def test_a_duplicate_wakes_nobody_again(permit, creator, wakeups):
-    notes.notify_permit_submitted(permit)
+    facts, now = PermitFacts.of(permit), timezone.now()
+    notes.notify_permit_submitted(facts, now=now)
     assert wakeups.recipients() == {creator.pk}
-    notes.notify_permit_submitted(permit)
+    notes.notify_permit_submitted(facts, now=now)
     assert wakeups.payloads() == []

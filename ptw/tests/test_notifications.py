@@ -14,6 +14,7 @@ from notifications.models import Notification
 from ptw import workflow
 from ptw.notification_utils import (
     PTW_NOTIFICATION_TYPES,
+    PermitFacts,
     create_ptw_notification,
     generate_dedupe_key,
     notify_permit_approved,
@@ -29,11 +30,11 @@ class PTWNotificationTestCase(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.project = ProjectFactory(code="NOTIF", name="Notification site", time_zone="UTC")
+        cls.project = ProjectFactory.create(code="NOTIF", name="Notification site", time_zone="UTC")
         cls.creator = member(cls.project, username="n_creator", company_type=CompanyType.CONTRACTOR, grade=Grade.C)
         cls.verifier = member(cls.project, username="n_verifier", company_type=CompanyType.EPC, grade=Grade.C)
         cls.approver = member(cls.project, username="n_approver", company_type=CompanyType.CLIENT, grade=Grade.C)
-        cls.permit_type = PermitTypeFactory(
+        cls.permit_type = PermitTypeFactory.create(
             name="Notification cold work", requires_closeout=False, requires_structured_isolation=False
         )
 
@@ -48,7 +49,7 @@ class PTWNotificationTestCase(TestCase):
             "planned_start_time": start,
             "planned_end_time": start + timedelta(hours=8),
         }
-        return create_permit(**{**fields, **kwargs})
+        return create_permit(**{"now": timezone.now(), **fields, **kwargs})
 
     def inbox(self, user, notification_type=None):
         notifications = Notification.objects.filter(recipient=user)
@@ -59,13 +60,14 @@ class PTWNotificationTestCase(TestCase):
 
 class NotificationUtilsTests(PTWNotificationTestCase):
     def test_create_ptw_notification(self):
-        permit = self.create_permit()
+        permit = self.create_permit(now=timezone.now())
         notification = create_ptw_notification(
             self.verifier.pk,
             "ptw_verification",
-            permit,
+            PermitFacts.of(permit),
             extra_data={"step": "verification"},
             sender_id=self.creator.pk,
+            now=timezone.now(),
         )
         self.assertIsNotNone(notification)
         self.assertEqual(notification.recipient_id, self.verifier.pk)
@@ -84,57 +86,77 @@ class NotificationUtilsTests(PTWNotificationTestCase):
         self.assertEqual(notification.link, f"/dashboard/ptw/view/{permit.pk}")
         self.assertEqual(notification.sender_id, self.creator.pk)
         self.assertFalse(notification.read)
-        self.assertEqual(notification.dedupe_key, generate_dedupe_key(self.verifier.pk, "ptw_verification", permit.pk))
+        self.assertEqual(
+            notification.dedupe_key,
+            generate_dedupe_key(self.verifier.pk, "ptw_verification", permit.pk, now=timezone.now()),
+        )
 
     def test_notification_idempotency(self):
-        permit = self.create_permit()
-        first = create_ptw_notification(self.verifier.pk, "ptw_verification", permit)
-        second = create_ptw_notification(self.verifier.pk, "ptw_verification", permit)
+        permit = self.create_permit(now=timezone.now())
+        first = create_ptw_notification(
+            self.verifier.pk, "ptw_verification", PermitFacts.of(permit), now=timezone.now()
+        )
+        second = create_ptw_notification(
+            self.verifier.pk, "ptw_verification", PermitFacts.of(permit), now=timezone.now()
+        )
         self.assertIsNotNone(first)
         self.assertIsNone(second)
         self.assertEqual(self.inbox(self.verifier, "ptw_verification").count(), 1)
         # a different `extra` is a different notification
-        third = create_ptw_notification(self.verifier.pk, "ptw_verification", permit, dedupe_extra="again")
+        third = create_ptw_notification(
+            self.verifier.pk, "ptw_verification", PermitFacts.of(permit), dedupe_extra="again", now=timezone.now()
+        )
         self.assertIsNotNone(third)
         self.assertEqual(self.inbox(self.verifier, "ptw_verification").count(), 2)
 
     def test_notify_permit_submitted(self):
-        permit = self.create_permit()
-        notify_permit_submitted(permit)
-        notify_permit_submitted(permit)
+        permit = self.create_permit(now=timezone.now())
+        notify_permit_submitted(PermitFacts.of(permit), now=timezone.now())
+        notify_permit_submitted(PermitFacts.of(permit), now=timezone.now())
         submitted = self.inbox(self.creator, "ptw_submitted")
         self.assertEqual(submitted.count(), 1)
         self.assertEqual(submitted.get().data["permit_id"], permit.pk)
         self.assertFalse(Notification.objects.exclude(recipient=self.creator).exists())
 
         # and the workflow sends it when the creator initiates the permit
-        other = self.create_permit(title="Paint tank")
-        workflow.initiate_workflow(permit=other, by=self.creator)
+        other = self.create_permit(title="Paint tank", now=timezone.now())
+        workflow.initiate_workflow(permit=other, by=self.creator, now=timezone.now())
         self.assertEqual(self.inbox(self.creator, "ptw_submitted").filter(data__permit_id=other.pk).count(), 1)
 
     def test_notify_verifier_assigned(self):
-        permit = self.create_permit()
-        notify_verifier_assigned(permit, self.verifier.pk, sender_id=self.creator.pk)
+        permit = self.create_permit(now=timezone.now())
+        notify_verifier_assigned(
+            PermitFacts.of(permit), self.verifier.pk, sender_id=self.creator.pk, now=timezone.now()
+        )
         notification = self.inbox(self.verifier, "ptw_verification").get()
         self.assertEqual(notification.sender_id, self.creator.pk)
         self.assertEqual(notification.link, f"/dashboard/ptw/view/{permit.pk}")
         # the actor assigning themselves is not told of their own action
-        self.assertEqual(notify_verifier_assigned(permit, self.creator.pk, sender_id=self.creator.pk), [])
+        self.assertEqual(
+            notify_verifier_assigned(
+                PermitFacts.of(permit), self.creator.pk, sender_id=self.creator.pk, now=timezone.now()
+            ),
+            [],
+        )
         self.assertFalse(self.inbox(self.creator, "ptw_verification").exists())
 
     def test_notify_permit_approved(self):
-        permit = self.create_permit()
-        workflow.initiate_workflow(permit=permit, by=self.creator)
-        workflow.assign_verifier(permit=permit, by=self.creator, verifier=self.verifier)
-        workflow.verify_permit(permit=permit, by=self.verifier, approve=True, approver=self.approver)
-        workflow.approve_permit(permit=permit, by=self.approver, approve=True)
+        permit = self.create_permit(now=timezone.now())
+        workflow.initiate_workflow(permit=permit, by=self.creator, now=timezone.now())
+        workflow.assign_verifier(permit=permit, by=self.creator, verifier=self.verifier, now=timezone.now())
+        workflow.verify_permit(
+            permit=permit, by=self.verifier, approve=True, approver=self.approver, now=timezone.now()
+        )
+        workflow.approve_permit(permit=permit, by=self.approver, approve=True, now=timezone.now())
         for user in (self.creator, self.verifier):
             approved = self.inbox(user, "ptw_approved").get()
             self.assertEqual(approved.sender_id, self.approver.pk)
             self.assertEqual(approved.data["permit_number"], permit.permit_number)
         self.assertFalse(self.inbox(self.approver, "ptw_approved").exists())
         # raising it again the same day changes nothing
-        self.assertEqual(notify_permit_approved(permit, sender_id=self.approver.pk), [])
+        self.assertEqual(
+            notify_permit_approved(PermitFacts.of(permit), sender_id=self.approver.pk, now=timezone.now()), []
+        )
         self.assertEqual(Notification.objects.filter(notification_type="ptw_approved").count(), 2)
 
 

@@ -34,11 +34,11 @@ def test_a_database_error_is_retried_with_backoff(db, monkeypatch):
     assert task.autoretry_for == (tasks.DatabaseError,) and task.retry_backoff and task.max_retries == 5
     calls = []
 
-    def flaky(name):
+    def flaky(name, *, now):
         calls.append(name)
         if len(calls) == 1:
             raise OperationalError("server closed the connection unexpectedly")
-        return JOBS[name].run()
+        return JOBS[name].run(now=now)
 
     monkeypatch.setattr(tasks.escalation, "run_job", flaky)
     result = task.apply()  # eager: the retry runs at once

@@ -6,13 +6,15 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import Membership
 from notifications.models import Notification
 from ptw import workflow
 from ptw.closeout import update_closeout
 from ptw.errors import ActionNotAllowed, IllegalTransition
-from ptw.isolation import assign_isolation_point, update_isolation_point
+from ptw.isolation import assign_isolation_point, isolate_point, verify_isolation
 from ptw.models import PermitEvent, PermitStatus, StepStatus
-from ptw.permits import create_permit
+from ptw.permits import create_permit, update_permit
+from ptw.selectors import my_pending_steps
 from ptw.tests.factories import CloseoutTemplateFactory, IsolationPointFactory, PermitTypeFactory
 
 
@@ -26,6 +28,7 @@ def _create(project, creator, permit_type):
         location="Unit 3",
         planned_start_time=start,
         planned_end_time=start + timedelta(hours=8),
+        now=timezone.now(),
     )
 
 
@@ -34,37 +37,42 @@ def inbox(user):
 
 
 def test_a_permit_walks_from_draft_to_completed(project, creator, verifier, approver):
-    permit_type = PermitTypeFactory(name="Hot work", requires_closeout=True, requires_structured_isolation=True)
-    CloseoutTemplateFactory(permit_type=permit_type)
-    point = IsolationPointFactory(project=project)
+    permit_type = PermitTypeFactory.create(name="Hot work", requires_closeout=True, requires_structured_isolation=True)
+    CloseoutTemplateFactory.create(permit_type=permit_type)
+    point = IsolationPointFactory.create(project=project)
     permit = _create(project, creator, permit_type)
     assert permit.permit_number.startswith("PTW-")
 
-    workflow.initiate_workflow(permit=permit, by=creator)
+    workflow.initiate_workflow(permit=permit, by=creator, now=timezone.now())
     # verifier (EPC) and approver (client) are both eligible: nobody auto-assigned
     assert permit.verifier_id is None
-    workflow.assign_verifier(permit=permit, by=creator, verifier=verifier)
-    workflow.verify_permit(permit=permit, by=verifier, approve=True, approver=approver)
+    workflow.assign_verifier(permit=permit, by=creator, verifier=verifier, now=timezone.now())
+    workflow.verify_permit(permit=permit, by=verifier, approve=True, approver=approver, now=timezone.now())
     assert permit.status == PermitStatus.UNDER_REVIEW
-    workflow.approve_permit(permit=permit, by=approver, approve=True)
+    workflow.approve_permit(permit=permit, by=approver, approve=True, now=timezone.now())
     assert permit.status == PermitStatus.APPROVED
 
-    assignment = assign_isolation_point(permit=permit, by=creator, point=point)
+    assignment = assign_isolation_point(permit=permit, by=creator, point=point, now=timezone.now())
     with pytest.raises(IllegalTransition) as refused:
-        workflow.activate_permit(permit=permit, by=creator)
+        workflow.activate_permit(permit=permit, by=creator, now=timezone.now())
     assert point.code in refused.value.message
-    update_isolation_point(assignment=assignment, by=creator, action="isolate", lock_ids=["L1"])
+    isolate_point(permit=permit, assignment=assignment, by=creator, lock_ids=["L1"], now=timezone.now())
     with pytest.raises(ActionNotAllowed):
-        update_isolation_point(assignment=assignment, by=creator, action="verify")
-    update_isolation_point(assignment=assignment, by=verifier, action="verify")
-    workflow.activate_permit(permit=permit, by=creator)
+        verify_isolation(permit=permit, assignment=assignment, by=creator, now=timezone.now())
+    verify_isolation(permit=permit, assignment=assignment, by=verifier, now=timezone.now())
+    workflow.activate_permit(permit=permit, by=creator, now=timezone.now())
     assert permit.status == PermitStatus.ACTIVE
 
     with pytest.raises(IllegalTransition) as refused:
-        workflow.complete_permit(permit=permit, by=creator)
+        workflow.complete_permit(permit=permit, by=creator, now=timezone.now())
     assert refused.value.missing == ["Work area clean", "Tools removed"]
-    update_closeout(permit=permit, by=creator, items={"area_clean": {"done": True}, "tools_removed": {"done": True}})
-    workflow.complete_permit(permit=permit, by=creator)
+    update_closeout(
+        permit=permit,
+        by=creator,
+        items={"area_clean": {"done": True}, "tools_removed": {"done": True}},
+        now=timezone.now(),
+    )
+    workflow.complete_permit(permit=permit, by=creator, now=timezone.now())
     permit.refresh_from_db()
     assert permit.status == PermitStatus.COMPLETED
 
@@ -84,7 +92,7 @@ def test_a_permit_walks_from_draft_to_completed(project, creator, verifier, appr
 
 def test_a_sole_eligible_verifier_is_auto_assigned(project, creator, verifier, permit_type):
     permit = _create(project, creator, permit_type)
-    workflow.initiate_workflow(permit=permit, by=creator)
+    workflow.initiate_workflow(permit=permit, by=creator, now=timezone.now())
     assert permit.verifier_id == verifier.pk
     step = permit.workflow.steps.get()
     assert step.assignee_id == verifier.pk and step.status == StepStatus.PENDING
@@ -95,27 +103,24 @@ def test_a_sole_eligible_verifier_is_auto_assigned(project, creator, verifier, p
 def test_an_illegal_transition_changes_nothing(project, creator, verifier, permit_type):
     permit = _create(project, creator, permit_type)
     with pytest.raises(IllegalTransition) as refused:
-        workflow.activate_permit(permit=permit, by=creator)
+        workflow.activate_permit(permit=permit, by=creator, now=timezone.now())
     assert "it is draft; allowed next statuses: submitted, cancelled" in refused.value.message
     permit.refresh_from_db()
     assert permit.status == PermitStatus.DRAFT
 
 
 def test_a_member_who_left_the_project_has_no_tasks_there(project, creator, verifier, permit_type):
-    from accounts.models import Membership
-    from ptw.selectors import my_pending_steps
 
     permit = _create(project, creator, permit_type)
-    workflow.initiate_workflow(permit=permit, by=creator)
+    workflow.initiate_workflow(permit=permit, by=creator, now=timezone.now())
     assert my_pending_steps(verifier).count() == 1
     Membership.objects.filter(user=verifier).update(is_active=False)
     assert my_pending_steps(verifier).count() == 0
 
 
 def test_an_edit_that_changes_nothing_writes_no_audit_event(project, creator, permit_type):
-    from ptw.permits import update_permit
 
     permit = _create(project, creator, permit_type)
     before = PermitEvent.objects.filter(permit=permit).count()
-    update_permit(permit=permit, by=creator, title=permit.title)
+    update_permit(permit=permit, by=creator, title=permit.title, now=timezone.now())
     assert PermitEvent.objects.filter(permit=permit).count() == before

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from ptw.board.listing import SORTS
+from ptw.durations import format_duration
 from ptw.states import PermitStatus
 
 from ..status_icons import STATUS_ICONS
@@ -42,17 +43,8 @@ def sort_header(context, key: str) -> dict:
 
 @register.filter
 def duration(value: timedelta | None) -> str:
-    """'3 d 4 h', '2 h 05 min', '12 min' (how long a step has been pending)."""
-    if value is None:
-        return ""
-    minutes = max(int(value.total_seconds() // 60), 0)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return f"{days} d {hours} h"
-    if hours:
-        return f"{hours} h {minutes:02d} min"
-    return f"{minutes} min"
+    """How long a step has been pending (ptw.durations.format_duration); empty for None."""
+    return "" if value is None else format_duration(value)
 
 
 @register.filter

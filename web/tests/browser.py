@@ -5,7 +5,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, ViewportSize
 
 from web import live
 
@@ -46,7 +46,12 @@ def csp_violations() -> list[str]:
 
 
 def log_in(
-    browser: Browser, base_url: str, username: str, *, path: str = "/dashboard/ptw/", viewport: dict | None = None
+    browser: Browser,
+    base_url: str,
+    username: str,
+    *,
+    path: str = "/dashboard/ptw/",
+    viewport: ViewportSize | None = None,
 ) -> Page:
     """A new browser context (its own cookies) logged in through the login page, at `path`."""
     context = watch_console(browser.new_context(viewport=viewport or {"width": 1280, "height": 860}, base_url=base_url))

@@ -8,16 +8,18 @@ an SQLite test database is put in a file (created and removed by the test run as
 
 import importlib
 import os
+import re
 import tempfile
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import sync_playwright
 
-from accounts.models import CompanyType, Grade
+from accounts.models import CompanyType, Grade, Project
 from ptw.permits import create_permit
 from ptw.tests.factories import member
 from ptw.workflow import (
@@ -79,7 +81,7 @@ def make_permit(creator, permit_type, project):
             "planned_start_time": start,
             "planned_end_time": start + timedelta(hours=8),
         }
-        return create_permit(**{**values, **fields})
+        return create_permit(**{"now": timezone.now(), **values, **fields})
 
     return make
 
@@ -92,36 +94,36 @@ def draft(make_permit):
 @pytest.fixture
 def submitted(draft, creator, verifier, approver):
     """Submitted, with `verifier` assigned to the pending verification step."""
-    initiate_workflow(permit=draft, by=creator)
-    assign_verifier(permit=draft, by=creator, verifier=verifier)
+    initiate_workflow(permit=draft, by=creator, now=timezone.now())
+    assign_verifier(permit=draft, by=creator, verifier=verifier, now=timezone.now())
     draft.refresh_from_db()
     return draft
 
 
 @pytest.fixture
 def under_review(submitted, verifier, approver):
-    verify_permit(permit=submitted, by=verifier, approve=True, approver=approver)
+    verify_permit(permit=submitted, by=verifier, approve=True, approver=approver, now=timezone.now())
     submitted.refresh_from_db()
     return submitted
 
 
 @pytest.fixture
 def approved(under_review, approver):
-    approve_permit(permit=under_review, by=approver, approve=True)
+    approve_permit(permit=under_review, by=approver, approve=True, now=timezone.now())
     under_review.refresh_from_db()
     return under_review
 
 
 @pytest.fixture
 def active(approved, creator):
-    activate_permit(permit=approved, by=creator)
+    activate_permit(permit=approved, by=creator, now=timezone.now())
     approved.refresh_from_db()
     return approved
 
 
 @pytest.fixture
 def suspended(active, approver):
-    suspend_permit(permit=active, by=approver, comment="Gas alarm")
+    suspend_permit(permit=active, by=approver, comment="Gas alarm", now=timezone.now())
     active.refresh_from_db()
     return active
 
@@ -129,7 +131,6 @@ def suspended(active, approver):
 @pytest.fixture
 def other_project_permit(outsider, permit_type):
     """A permit in another project than the named users'."""
-    from accounts.models import Project
 
     other = Project.objects.get(code="OTHER")
     contractor = member(other, username="other_contractor", company_type=CompanyType.CONTRACTOR, grade=Grade.C)
@@ -142,13 +143,13 @@ def other_project_permit(outsider, permit_type):
         location="Far",
         planned_start_time=start,
         planned_end_time=start + timedelta(hours=2),
+        now=timezone.now(),
     )
 
 
 @pytest.fixture
 def escalation_levels(db):
     """The escalation levels migration 0002 adds (a transactional test's flush removes them)."""
-    from django.apps import apps
 
     importlib.import_module("ptw.migrations.0002_default_escalation_levels").add_levels(apps, None)
 
@@ -160,7 +161,6 @@ def login(client, user):
 
 def offered_actions(response) -> set[str]:
     """The action forms a permit page offers (ids `action-<key>`), plus "edit" for the edit link."""
-    import re
 
     html = response.content.decode()
     found = set(re.findall(r'id="action-([a-z_]+)"', html))

@@ -21,7 +21,7 @@ from web.live import hub as live_hub
 
 class ThreadedUvicorn:
     def __init__(self, *, static: bool = False):
-        app = ASGIStaticFilesHandler(application) if static else application
+        app = ASGIStaticFilesHandler(application) if static else application  # type: ignore[arg-type]
         config = uvicorn.Config(
             app, host="127.0.0.1", port=0, lifespan="on", log_level="warning", timeout_graceful_shutdown=2
         )

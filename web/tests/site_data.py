@@ -20,9 +20,9 @@ ACTIVE = [
 def seed_site(project, *, creator, verifier, approver) -> dict:
     """Live permits of every kind, waiting steps (two overdue) and 30 days of decided steps."""
     now = timezone.now()
-    hot = PermitTypeFactory(name="Hot work", risk_level="extreme", requires_structured_isolation=True)
-    electrical = PermitTypeFactory(name="Electrical work", risk_level="high", requires_structured_isolation=True)
-    cold = PermitTypeFactory(name="Cold work", risk_level="low")
+    hot = PermitTypeFactory.create(name="Hot work", risk_level="extreme", requires_structured_isolation=True)
+    electrical = PermitTypeFactory.create(name="Electrical work", risk_level="high", requires_structured_isolation=True)
+    cold = PermitTypeFactory.create(name="Cold work", risk_level="low")
     EscalationRuleFactory(permit_type=hot, step_name="verification", time_limit_hours=2)
     EscalationRuleFactory(permit_type=electrical, step_name="approval", time_limit_hours=3)
     types = [hot, electrical, cold]
@@ -39,7 +39,7 @@ def seed_site(project, *, creator, verifier, approver) -> dict:
         )
         for state in points:
             PermitIsolationPoint.objects.create(
-                permit=live, point=IsolationPointFactory(project=project), status=state, assigned_at=now
+                permit=live, point=IsolationPointFactory.create(project=project), status=state, assigned_at=now
             )
     permit(
         project,

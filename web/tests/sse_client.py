@@ -60,7 +60,7 @@ class SseStream:
 
     async def events_until(self, predicate, *, timeout: float) -> list[Event]:
         """Events read until one satisfies `predicate` (included); TimeoutError after `timeout` s."""
-        seen = []
+        seen: list[Event] = []
         async with asyncio.timeout(timeout):
             while True:
                 event = await self.next_event()

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def count(html: str, key: str) -> int:
-    return int(re.search(rf'data-count="{key}"><span class="count-n">(\d+)</span>', html).group(1))
+    found = re.search(rf'data-count="{key}"><span class="count-n">(\d+)</span>', html)
+    assert found, f"no count {key} on the page"
+    return int(found.group(1))
 
 
 def test_the_board_shows_counts_that_link_to_the_matching_list(client, creator, submitted, project, permit_type):

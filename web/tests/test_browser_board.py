@@ -82,7 +82,7 @@ def test_counts_follow_the_stream_and_countdowns_tick_without_a_reload(
     page.evaluate("window.__notReloaded = true")
 
     permit = make_permit(title="Replace pump seal P-101")
-    initiate_workflow(permit=permit, by=creator)  # the verifier's bell gets "Verification required"
+    initiate_workflow(permit=permit, by=creator, now=timezone.now())  # the verifier's bell gets "Verification required"
 
     expect(page.locator('[data-count="awaiting_verification"] .count-n')).to_have_text("1", timeout=LIVE + 1000)
     expect(page.locator("#board-blocking")).to_contain_text(permit.permit_number)
@@ -102,18 +102,22 @@ def test_every_page_has_no_serious_or_critical_accessibility_violation(
 ):
     start = timezone.now() + timedelta(hours=1)
     fields = {"project": project, "permit_type": permit_type, "location": "Unit 3", "planned_start_time": start}
-    draft = create_permit(by=creator, title="Draft permit", planned_end_time=start + timedelta(hours=4), **fields)
-    submitted = create_permit(
-        by=creator, title="Submitted permit", planned_end_time=start + timedelta(hours=4), **fields
+    draft = create_permit(
+        by=creator, title="Draft permit", planned_end_time=start + timedelta(hours=4), now=timezone.now(), **fields
     )
-    initiate_workflow(permit=submitted, by=creator)
-    assign_verifier(permit=submitted, by=creator, verifier=verifier)
-    active = create_permit(by=creator, title="Active permit", planned_end_time=start + timedelta(hours=4), **fields)
-    initiate_workflow(permit=active, by=creator)
-    assign_verifier(permit=active, by=creator, verifier=verifier)
-    verify_permit(permit=active, by=verifier, approve=True, approver=approver)
-    approve_permit(permit=active, by=approver, approve=True)
-    activate_permit(permit=active, by=creator)
+    submitted = create_permit(
+        by=creator, title="Submitted permit", planned_end_time=start + timedelta(hours=4), now=timezone.now(), **fields
+    )
+    initiate_workflow(permit=submitted, by=creator, now=timezone.now())
+    assign_verifier(permit=submitted, by=creator, verifier=verifier, now=timezone.now())
+    active = create_permit(
+        by=creator, title="Active permit", planned_end_time=start + timedelta(hours=4), now=timezone.now(), **fields
+    )
+    initiate_workflow(permit=active, by=creator, now=timezone.now())
+    assign_verifier(permit=active, by=creator, verifier=verifier, now=timezone.now())
+    verify_permit(permit=active, by=verifier, approve=True, approver=approver, now=timezone.now())
+    approve_permit(permit=active, by=approver, approve=True, now=timezone.now())
+    activate_permit(permit=active, by=creator, now=timezone.now())
 
     found = {}
     anonymous = browser.new_context(viewport=DESKTOP, base_url=live_server.url).new_page()

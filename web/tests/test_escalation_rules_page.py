@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from ptw.models import EscalationRule
+from ptw.models import EscalationRule, WorkflowStep
 from ptw.tests.factories import EscalationRuleFactory
 
 from .conftest import login
@@ -16,7 +16,7 @@ URL = "/dashboard/ptw/escalation-rules/"
 
 @pytest.fixture
 def rule(permit_type):
-    return EscalationRuleFactory(permit_type=permit_type, step_name="verification", time_limit_hours=4)
+    return EscalationRuleFactory.create(permit_type=permit_type, step_name="verification", time_limit_hours=4)
 
 
 def edit(rule, **changes):
@@ -91,7 +91,6 @@ def test_adding_a_rule_and_a_second_active_one_for_the_same_step_is_refused(clie
 
 
 def test_a_changed_rule_reschedules_the_pending_steps(client, grade_a_admin, rule, submitted):
-    from ptw.models import WorkflowStep
 
     login(client, grade_a_admin).post(f"{URL}{rule.pk}/", edit(rule, time_limit_hours="1"))
     step = WorkflowStep.objects.get(instance__permit=submitted)

@@ -10,6 +10,7 @@ import asyncio
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from accounts.models import Membership
 from notifications.models import Notification
@@ -114,9 +115,9 @@ def test_a_notification_committed_later_arrives_and_so_does_a_read_elsewhere(ser
         stream = await stream_of(server, cookie)
         await stream.events_until(is_count, timeout=ARRIVES)
         await in_thread(wait_for_listener)
-        await in_thread(notify_many, [note_for(verifier, "later")])
+        await in_thread(notify_many, [note_for(verifier, "later")], now=timezone.now())
         arrived = await stream.events_until(is_count, timeout=ARRIVES)
-        await in_thread(mark_all_read, user=verifier)  # another tab marks all read
+        await in_thread(mark_all_read, user=verifier, now=timezone.now())  # another tab marks all read
         zeroed = await stream.events_until(is_count, timeout=ARRIVES)
         await stream.close()
         return arrived, zeroed
@@ -139,9 +140,13 @@ def test_a_wake_up_for_one_user_never_sends_another_users_data(server, verifier,
         for stream in (mine, theirs):
             await stream.events_until(is_count, timeout=ARRIVES)
         await in_thread(wait_for_listener)
-        await in_thread(notify_many, [note_for(verifier, "private-1"), note_for(creator, "private-2")])
+        await in_thread(
+            notify_many, [note_for(verifier, "private-1"), note_for(creator, "private-2")], now=timezone.now()
+        )
         received = await mine.events_until(is_count, timeout=ARRIVES)
-        await in_thread(notify_many, [note_for(approver, "for-approver")])  # a marker after the others
+        await in_thread(
+            notify_many, [note_for(approver, "for-approver")], now=timezone.now()
+        )  # a marker after the others
         others = await theirs.events_until(is_count, timeout=ARRIVES)
         for stream in (mine, theirs):
             await stream.close()

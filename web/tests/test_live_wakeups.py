@@ -111,7 +111,7 @@ def test_the_listener_reconnects_and_what_was_committed_meanwhile_arrives(server
     cookie = session_cookie(verifier)
 
     def note(key: str) -> None:
-        notify_many([NewNotification(verifier.pk, "ptw_test", key, key, key)])
+        notify_many([NewNotification(verifier.pk, "ptw_test", key, key, key)], now=timezone.now())
 
     def kill_listener_then_commit(pid: int) -> None:
         with connection.cursor() as cursor:
@@ -158,7 +158,7 @@ def test_150_open_streams_hold_no_connections_or_threads_and_leave_the_service_w
         held = await in_thread(connections_held_when_idle)
         threads = threading.active_count() - threads_before
         pages = [await asyncio.to_thread(get, path) for path in ("/dashboard/ptw/", "/api/v1/ptw/permits/")]
-        report = await in_thread(run_job, "check_overdue_workflow_tasks")
+        report = await in_thread(run_job, "check_overdue_workflow_tasks", now=timezone.now())
         events = await streams[0].events_until(is_overdue, timeout=ARRIVES)
         for stream in streams:
             await stream.close()

@@ -140,12 +140,12 @@ def test_a_rejected_permit_returns_to_draft(client, verifier, creator, submitted
 def test_isolation_points_are_assigned_isolated_and_verified_by_another_person(
     client, creator, verifier, project, draft
 ):
-    point = IsolationPointFactory(project=project, code="MCC-7")
+    point = IsolationPointFactory.create(project=project, code="MCC-7")
     act(
         login(client, creator),
         draft,
-        "isolation_assign",
-        {"isolation_assign-point": point.pk, "isolation_assign-required": "on"},
+        "isolation",
+        {"isolation-point": point.pk, "isolation-required": "on"},
     )
     assignment = PermitIsolationPoint.objects.get(permit=draft)
     page = client.get(draft.get_absolute_url()).content.decode()
@@ -154,12 +154,8 @@ def test_isolation_points_are_assigned_isolated_and_verified_by_another_person(
     act(
         client,
         draft,
-        "isolation_update",
-        {
-            "isolation_update-assignment": assignment.pk,
-            "isolation_update-step": "isolate",
-            "isolation_update-lock_ids": "L1, L2",
-        },
+        "isolate_point",
+        {"isolate_point-assignment": assignment.pk, "isolate_point-lock_ids": "L1, L2"},
     )
     assignment.refresh_from_db()
     assert (assignment.status, assignment.lock_ids) == (IsolationStatus.ISOLATED, ["L1", "L2"])
@@ -167,37 +163,37 @@ def test_isolation_points_are_assigned_isolated_and_verified_by_another_person(
     same_person = act(
         client,
         draft,
-        "isolation_update",
-        {"isolation_update-assignment": assignment.pk, "isolation_update-step": "verify"},
+        "verify_isolation",
+        {"verify_isolation-assignment": assignment.pk},
         follow=True,
     )
     assert shown_messages(same_person)[-1] == "The isolation must be verified by someone other than who isolated it."
     act(
         login(client, verifier),
         draft,
-        "isolation_update",
-        {"isolation_update-assignment": assignment.pk, "isolation_update-step": "verify"},
+        "verify_isolation",
+        {"verify_isolation-assignment": assignment.pk},
     )
     assignment.refresh_from_db()
     assert assignment.status == IsolationStatus.VERIFIED
 
 
 def test_isolating_without_locks_is_a_form_error(client, creator, project, draft):
-    point = IsolationPointFactory(project=project)
-    act(login(client, creator), draft, "isolation_assign", {"isolation_assign-point": point.pk})
+    point = IsolationPointFactory.create(project=project)
+    act(login(client, creator), draft, "isolation", {"isolation-point": point.pk})
     assignment = PermitIsolationPoint.objects.get(permit=draft)
     response = act(
         client,
         draft,
-        "isolation_update",
-        {"isolation_update-assignment": assignment.pk, "isolation_update-step": "isolate"},
+        "isolate_point",
+        {"isolate_point-assignment": assignment.pk},
     )
     assert response.status_code == 400
     assert "List the lock ids applied." in response.content.decode()
 
 
 def test_the_closeout_checklist_is_ticked_and_completion_waits_for_it(client, approver, active, permit_type):
-    CloseoutTemplateFactory(permit_type=permit_type)
+    CloseoutTemplateFactory.create(permit_type=permit_type)
     login(client, approver)
     page = client.get(active.get_absolute_url()).content.decode()
     assert "Work area clean" in page and "Photos taken (optional)" in page
@@ -222,7 +218,7 @@ def test_the_closeout_checklist_is_ticked_and_completion_waits_for_it(client, ap
 
 
 def test_completion_is_refused_while_required_closeout_items_are_open(client, approver, active, permit_type):
-    CloseoutTemplateFactory(permit_type=permit_type)
+    CloseoutTemplateFactory.create(permit_type=permit_type)
     PermitType.objects.filter(pk=permit_type.pk).update(requires_closeout=True)
     response = act(login(client, approver), active, "complete", follow=True)
     assert shown_messages(response) == [

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from ptw.models import Permit
-from ptw.tests.factories import ProjectFactory
+from ptw.tests.factories import MembershipFactory, ProjectFactory
 
 from .conftest import login
 
@@ -48,10 +48,9 @@ def test_times_are_read_in_the_projects_time_zone(client, creator, project, perm
 
 
 def test_a_member_of_two_projects_types_times_in_the_chosen_projects_zone(client, creator, project, permit_type):
-    from ptw.tests.factories import MembershipFactory
 
-    far = ProjectFactory(code="ZULU", name="Zulu terminal", time_zone="America/New_York")
-    MembershipFactory(user=creator, project=far)
+    far = ProjectFactory.create(code="ZULU", name="Zulu terminal", time_zone="America/New_York")
+    MembershipFactory.create(user=creator, project=far)
     login(client, creator).post("/dashboard/ptw/new/", form_data(far, permit_type))
     assert Permit.objects.get().planned_start_time == datetime(2030, 3, 1, 14, 0, tzinfo=UTC)
 
@@ -75,7 +74,7 @@ def test_missing_fields_are_reported(client, creator, project, permit_type):
 
 
 def test_another_projects_id_is_refused(client, creator, permit_type, outsider):
-    other = ProjectFactory(code="OTHER")
+    other = ProjectFactory.create(code="OTHER")
     response = login(client, creator).post("/dashboard/ptw/new/", form_data(other, permit_type))
     assert response.status_code == 400
     assert "project" in response.context["form"].errors

@@ -35,8 +35,8 @@ def test_it_lists_the_permits_of_my_projects_only(client, creator, draft, other_
 def test_it_filters_by_status_and_type(client, creator, project, permit_type, make_permit):
     draft = make_permit(title="Draft one")
     submitted = make_permit(title="Submitted one")
-    initiate_workflow(permit=submitted, by=creator)
-    other_type = PermitTypeFactory(name="Hot work")
+    initiate_workflow(permit=submitted, by=creator, now=timezone.now())
+    other_type = PermitTypeFactory.create(name="Hot work")
     hot = make_permit(title="Hot one", permit_type=other_type)
     login(client, creator)
     assert numbers(client.get("/dashboard/ptw/?status=submitted")) == [submitted.permit_number]
@@ -161,7 +161,7 @@ def test_the_number_of_queries_does_not_grow_with_the_permits(
 
 def test_steps_of_listed_permits_are_read_once(client, creator, make_permit, django_assert_max_num_queries):
     for index in range(5):
-        initiate_workflow(permit=make_permit(title=f"Job {index}"), by=creator)
+        initiate_workflow(permit=make_permit(title=f"Job {index}"), by=creator, now=timezone.now())
     assert WorkflowStep.objects.count() == 5
     login(client, creator)
     with django_assert_max_num_queries(15):

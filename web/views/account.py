@@ -3,6 +3,7 @@
 import math
 from collections.abc import Callable
 from functools import wraps
+from typing import cast
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
@@ -11,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from accounts.forms import PasswordChangeForm
 from accounts.lockout import lockout_seconds_left
@@ -45,7 +48,7 @@ def login_rate_limited(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         throttle = LoginRateThrottle()
-        if request.method == "POST" and not throttle.allow_request(request, None):
+        if request.method == "POST" and not throttle.allow_request(cast(Request, request), cast(APIView, None)):
             wait = throttle.wait() or 1
             message = f"Too many log-in attempts from your address. Wait {wait_text(wait)} and try again."
             return refused_login(request, seconds=wait, message=message)
@@ -81,7 +84,7 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
 
     def post(self, request, *args, **kwargs):
         throttle = PasswordChangeRateThrottle()  # the form checks the old password: no guessing through it
-        if not throttle.allow_request(request, self):
+        if not throttle.allow_request(request, cast(APIView, self)):
             wait = throttle.wait() or 1
             message = f"Too many password changes. Wait {wait_text(wait)} and try again."
             context = self.get_context_data(form=self.form_class(user=request.user))

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts.requests import user_of
 from ptw.board.limits import step_limits
 from ptw.board.scope import board_project, board_projects
 from ptw.board.summary import board_charts, live_board
@@ -18,14 +19,14 @@ from ..charts import step_time_bars, trend_chart
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Admins and role holders start on the board; everyone else on the permit list."""
-    return redirect("web:board" if selectors.starts_on_board(request.user) else "web:permits")
+    return redirect("web:board" if selectors.starts_on_board(user_of(request)) else "web:permits")
 
 
 @login_required
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
     """The board (`?project=` one of the user's projects); `?part=live` renders only what updates live."""
-    projects = board_projects(request.user)
+    projects = board_projects(user_of(request))
     project = board_project(projects, _project_id(request.GET.get("project")))
     if project is None:
         return render(request, "web/board.html", {"projects": projects, "project": None})

@@ -5,9 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.requests import AuthenticatedHttpRequest
 from accounts.selectors import projects_of
 from notifications import services
 from notifications.selectors import notification_get_for_user, notifications_for, unread_count
@@ -21,7 +23,7 @@ PAGE_SIZE = 20
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
     notification_type = request.GET.get("type", "")
     if notification_type not in PTW_NOTIFICATION_TYPES:
@@ -42,18 +44,18 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Mark the notification read and go where it points (a page of this site)."""
-    note = services.mark_read(notification=notification_get_for_user(request.user, pk))
+    note = services.mark_read(notification=notification_get_for_user(request.user, pk), now=timezone.now())
     return redirect(_safe(request, note.link, default="web:inbox"))
 
 
 @login_required
 @require_POST
-def notification_mark(request: HttpRequest, pk: int, state: str) -> HttpResponse:
+def notification_mark(request: AuthenticatedHttpRequest, pk: int, state: str) -> HttpResponse:
     note = notification_get_for_user(request.user, pk)
     if state == "read":
-        services.mark_read(notification=note)
+        services.mark_read(notification=note, now=timezone.now())
     else:
         services.mark_unread(notification=note)
     return redirect(_safe(request, request.POST.get("next", ""), default="web:inbox"))
@@ -61,8 +63,8 @@ def notification_mark(request: HttpRequest, pk: int, state: str) -> HttpResponse
 
 @login_required
 @require_POST
-def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    count = services.mark_all_read(user=request.user)
+def notifications_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
+    count = services.mark_all_read(user=request.user, now=timezone.now())
     messages.success(request, f"{count} notification{'' if count == 1 else 's'} marked read.")
     return redirect(_safe(request, request.POST.get("next", ""), default="web:inbox"))
 
@@ -96,7 +98,7 @@ def stream(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-def _safe(request: HttpRequest, url: str, *, default: str) -> str:
+def _safe(request: AuthenticatedHttpRequest, url: str, *, default: str) -> str:
     if url and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

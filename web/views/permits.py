@@ -4,29 +4,31 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.requests import AuthenticatedHttpRequest
+from ptw.actions import ACTIONS, EDIT, PERMIT, require
 from ptw.board.limits import step_limits
 from ptw.board.listing import permit_page, permits_matching
 from ptw.board.scope import board_projects
 from ptw.errors import InvalidInput, PTWError
+from ptw.forms import PermitForm
 from ptw.models import Permit, PermitCloseout
 from ptw.permits import EDITABLE_FIELDS, create_permit, update_permit
-from ptw.policy import actor_for, available_actions, require
+from ptw.policy import actor_for
 from ptw.selectors import my_pending_steps, permit_get_for_user
 from ptw.timeline import permit_timeline
 
-from .. import selectors
-from ..actions import ACTIONS, BAR_ACTIONS, isolation_rows, make_form, offered
-from ..forms import PermitForm, add_service_errors
+from .. import actions, selectors
+from ..forms import add_service_errors
 from ..permit_filters import PermitListForm
 
 
 @login_required
-def permit_list(request: HttpRequest) -> HttpResponse:
+def permit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = PermitListForm(request.GET, projects=board_projects(request.user))
     filters.is_valid()  # an invalid filter is shown with its error and ignored; the valid ones apply
     query = filters.query()
@@ -46,11 +48,11 @@ def _page_number(value: str | None) -> int:
 
 
 @login_required
-def permit_create(request: HttpRequest) -> HttpResponse:
+def permit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PermitForm(request.POST or None, user=request.user, initial=_new_permit_times())
     if form.is_valid():
         try:
-            permit = create_permit(by=request.user, **form.cleaned_data)
+            permit = create_permit(by=request.user, now=timezone.now(), **form.cleaned_data)
         except InvalidInput as error:
             add_service_errors(form, error)
         else:
@@ -65,10 +67,10 @@ def _new_permit_times() -> dict:
 
 
 @login_required
-def permit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def permit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     permit = permit_get_for_user(request.user, pk)
     try:
-        require(actor_for(request.user, permit), permit, "edit")
+        require(actor_for(request.user, permit), permit, EDIT)
     except PTWError as error:
         messages.error(request, error.message)
         return redirect(permit)
@@ -77,14 +79,14 @@ def permit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = PermitForm(request.POST or None, user=request.user, permit=permit, initial=initial)
         if form.is_valid():
             try:
-                update_permit(permit=permit, by=request.user, **form.cleaned_data)
+                update_permit(permit=permit, by=request.user, now=timezone.now(), **form.service_arguments())
             except InvalidInput as error:
                 add_service_errors(form, error)
             except PTWError as error:
                 messages.error(request, error.message)
                 return redirect(permit)
             else:
-                messages.success(request, "Permit saved.")
+                messages.success(request, EDIT.confirmation)
                 return redirect(permit)
         return render(
             request, "web/permit_form.html", {"form": form, "permit": permit}, status=400 if form.errors else 200
@@ -92,23 +94,25 @@ def permit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def permit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def permit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, permit_get_for_user(request.user, pk))
 
 
 @login_required
 @require_POST
-def permit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def permit_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Run one action through its service; a refusal is shown as the service's sentence."""
-    if action not in ACTIONS:
+    declared = ACTIONS.get(action)
+    if declared is None or declared is EDIT:  # editing has its own page
         raise Http404("No such action.")
     permit = permit_get_for_user(request.user, pk)
-    form = make_form(action, permit, request.user, request.POST)
+    form = actions.make_form(declared, permit, request.user, request.POST)
     try:
-        require(actor_for(request.user, permit), permit, ACTIONS[action].policy)
+        require(actor_for(request.user, permit), permit, declared)
         if form.is_valid():
-            ACTIONS[action].run(permit, request.user, form)
-            messages.success(request, ACTIONS[action].done)
+            assert declared.service is not None  # every action has one: system check ptw.E001
+            declared.service(permit=permit, by=request.user, now=timezone.now(), **form.service_arguments())
+            messages.success(request, declared.confirmation)
             return redirect(permit)
     except InvalidInput as error:
         add_service_errors(form, error)
@@ -117,27 +121,30 @@ def permit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return redirect(permit)
     # The service rolled back; read the permit again rather than trust the object it touched.
     permit = permit_get_for_user(request.user, pk)
-    return _render_detail(request, permit, bound={action: form}, status=400)
+    return _render_detail(request, permit, bound=(declared, form), status=400)
 
 
 def _render_detail(
-    request: HttpRequest, permit: Permit, *, bound: dict | None = None, status: int = 200
+    request: AuthenticatedHttpRequest, permit: Permit, *, bound: tuple | None = None, status: int = 200
 ) -> HttpResponse:
-    available = available_actions(actor_for(request.user, permit), permit)
-    keys = offered(available)
+    allowed = actions.available(actor_for(request.user, permit), permit)
+    bound_action, bound_form = bound or (None, None)
     forms = {
-        key: (bound or {}).get(key) or make_form(key, permit, request.user) for key in keys if key != "isolation_update"
+        action.name: bound_form if action is bound_action else actions.make_form(action, permit, request.user)
+        for action in allowed
+        if action.target is PERMIT and action is not EDIT
     }
     context = {
         "permit": permit,
-        "can_edit": "edit" in available,
-        "bar": [(key, ACTIONS[key], forms[key]) for key in BAR_ACTIONS if key in forms],
+        "can_edit": EDIT in allowed,
+        "bar": [(action, forms[action.name]) for action in actions.bar(allowed)],
         "forms": forms,
         "actions": ACTIONS,
-        "isolation_error_form": (bound or {}).get("isolation_update"),
-        "isolation_rows": isolation_rows(permit, request.user, can_update="isolation" in available),
+        # A refused isolation point step is shown above the table, with its errors.
+        "isolation_error": (bound_action, bound_form) if bound_action and bound_action.target is not PERMIT else None,
+        "isolation_rows": actions.isolation_rows(permit, request.user, allowed=allowed),
         "closeout": PermitCloseout.objects.filter(permit=permit).first(),
-        "steps": selectors.permit_steps(permit),
+        "steps": selectors.permit_steps(permit, now=timezone.now()),
         "timeline": permit_timeline(permit),
     }
     with timezone.override(permit.project.tzinfo):

@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.models import MembershipRole
+from accounts.requests import AuthenticatedHttpRequest
 from ptw.errors import InvalidInput
 from ptw.escalation_rules import save_escalation_rule
 from ptw.models import EscalationRule
@@ -16,13 +17,13 @@ from .. import selectors
 from ..forms import EscalationRuleForm, NewEscalationRuleForm, add_service_errors
 
 
-def _require_rules_admin(request: HttpRequest) -> None:
+def _require_rules_admin(request: AuthenticatedHttpRequest) -> None:
     if not selectors.is_rules_admin(request.user):
         raise PermissionDenied("Only Grade A admins may change escalation rules.")
 
 
 @login_required
-def rule_list(request: HttpRequest) -> HttpResponse:
+def rule_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The rules (GET) or a new rule (POST)."""
     _require_rules_admin(request)
     new_form = NewEscalationRuleForm(request.POST or None)
@@ -33,7 +34,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def rule_update(request: HttpRequest, pk: int) -> HttpResponse:
+def rule_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_rules_admin(request)
     form = EscalationRuleForm(request.POST, instance=get_object_or_404(EscalationRule, pk=pk), prefix=f"rule{pk}")
     if form.is_valid() and _saved(request, form):
@@ -41,7 +42,7 @@ def rule_update(request: HttpRequest, pk: int) -> HttpResponse:
     return _render(request, bound=form, status=400)
 
 
-def _saved(request: HttpRequest, form: EscalationRuleForm) -> bool:
+def _saved(request: AuthenticatedHttpRequest, form: EscalationRuleForm) -> bool:
     try:
         rule = save_escalation_rule(rule=form.instance)
     except InvalidInput as error:
@@ -51,7 +52,7 @@ def _saved(request: HttpRequest, form: EscalationRuleForm) -> bool:
     return True
 
 
-def _render(request: HttpRequest, *, new_form=None, bound=None, status=200) -> HttpResponse:
+def _render(request: AuthenticatedHttpRequest, *, new_form=None, bound=None, status=200) -> HttpResponse:
     rules = EscalationRule.objects.select_related("permit_type").order_by(
         "permit_type__name", "step_name", "-is_active"
     )

@@ -11,6 +11,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
+from django.utils import timezone
 
 from ptw.escalation import JOBS, run_job
 
@@ -58,7 +59,7 @@ class Command(BaseCommand):
         ok = True
         for name in names:
             try:
-                report = run_job(name)
+                report = run_job(name, now=timezone.now())
             except Exception as error:  # recorded in its JobRun; the loop carries on
                 self.stderr.write(f"{name}: FAILED {type(error).__name__}: {error}")
                 ok = False
@@ -69,6 +70,6 @@ class Command(BaseCommand):
             else:
                 ok = False
                 self.stderr.write(f"{name}: FAILED {counts}")
-                for error in report.errors:
-                    self.stderr.write(f"  {error}")
+                for message in report.errors:
+                    self.stderr.write(f"  {message}")
         return ok

@@ -1,6 +1,7 @@
 """`manage.py ptw_demo`: load the demo project, users and permits (idempotent)."""
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from ptw.demo import DEMO_PASSWORD, PROJECT_CODE, seed_demo
 
@@ -9,7 +10,7 @@ class Command(BaseCommand):
     help = "Create the DEMO project, its users, permit types and permits at every stage (idempotent)."
 
     def handle(self, *args, **options):
-        result = seed_demo()
+        result = seed_demo(now=timezone.now())
         created = ", ".join(f"{what}: {count}" for what, count in result.created.items())
         self.stdout.write(
             f"Demo project {PROJECT_CODE}: "

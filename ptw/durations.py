@@ -1,0 +1,21 @@
+"""How durations and hour limits read in messages and on pages (one format everywhere)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+
+def format_duration(delta: timedelta) -> str:
+    """'3 d 4 h', '2 h 05 min' or '12 min' (whole minutes, rounded down; never negative)."""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min"
+
+
+def format_hours(hours: Decimal) -> str:
+    """A limit in hours without trailing zeros: Decimal('4.00') → '4', Decimal('2.50') → '2.5'."""
+    return f"{hours.normalize():f}"
