@@ -141,12 +141,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "ptw.api.exceptions.exception_handler",
-    # JSON bodies nested too deep are a 400, not a RecursionError.
-    "DEFAULT_PARSER_CLASSES": [
-        "backend.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # Bodies are JSON only (another media type: 415): forms cannot say null or nest the closeout's
+    # items, so the same body would mean different things. Nested too deep: a 400, not a RecursionError.
+    "DEFAULT_PARSER_CLASSES": ["backend.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # JSON only: the browsable API's pages carry inline styles the Content-Security-Policy refuses;
     # /api/docs/ is the browsable documentation.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -170,6 +168,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # No deep-link anchors inside each operation's toggle button (a link in a button: nested-interactive).
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
+    # The error responses every operation can give (400/401/403/404/415/429), added in one place.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "backend.schema.add_error_responses",
+    ],
 }
 
 # --- Notifications and escalations (specification: Configuration) ---
@@ -178,6 +181,10 @@ ESCALATIONS_ENABLED = env.bool("ESCALATIONS_ENABLED", default=False)
 PTW_DEFAULT_ESCALATION_HOURS = env.float("PTW_DEFAULT_ESCALATION_HOURS", default=4)
 PTW_EXPIRING_WARNING_MINUTES = env.int("PTW_EXPIRING_WARNING_MINUTES", default=60)
 PTW_CLOSEOUT_WARNING_HOURS = env.float("PTW_CLOSEOUT_WARNING_HOURS", default=2)
+# A permit's planned start may lie at most this far in the past (a crew that began before the paperwork
+# was entered) and this far ahead; its length is bounded by its type's max_validity_hours.
+PTW_PERMIT_START_MAX_PAST_HOURS = env.float("PTW_PERMIT_START_MAX_PAST_HOURS", default=24)
+PTW_PERMIT_START_MAX_AHEAD_DAYS = env.int("PTW_PERMIT_START_MAX_AHEAD_DAYS", default=365)
 PTW_NOTIFICATION_RETENTION_DAYS = env.int("PTW_NOTIFICATION_RETENTION_DAYS", default=30)
 PTW_SWEEP_BATCH_SIZE = env.int("PTW_SWEEP_BATCH_SIZE", default=500)
 # Username of the verifier auto-assigned on submit when a project has several eligible ones.

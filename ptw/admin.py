@@ -80,6 +80,7 @@ class PermitTypeAdmin(admin.ModelAdmin):
         "requires_structured_isolation",
         "requires_closeout",
         "default_validity_hours",
+        "max_validity_hours",
         "is_active",
     ]
     list_filter = ["category", "risk_level", "requires_structured_isolation", "requires_closeout", "is_active"]

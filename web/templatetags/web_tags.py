@@ -1,6 +1,7 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import template
+from django.utils import dateformat
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -9,6 +10,7 @@ from ptw.durations import format_duration
 from ptw.states import PermitStatus
 
 from ..status_icons import STATUS_ICONS
+from ..times import for_display
 
 register = template.Library()
 
@@ -80,3 +82,16 @@ def get_item(mapping: dict, key):
 def at_most_two(value: float) -> float:
     """Caps a share at 2 (twice the limit fills the bar)."""
     return min(float(value), 2.0)
+
+
+@register.filter
+def local(value: datetime | None, fmt: str) -> str:
+    """Django's `date` filter in the active (project) time zone, for any stored time.
+
+    `date` converts first and raises OverflowError when the zone's offset pushes a time past
+    year 9999 or before year 1 (rows stored before permit times were bounded): such a time
+    reads in UTC instead, so the page still opens.
+    """
+    if not isinstance(value, datetime):
+        return ""
+    return dateformat.format(for_display(value), fmt)

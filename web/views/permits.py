@@ -25,6 +25,7 @@ from ptw.timeline import permit_timeline
 from .. import actions, selectors
 from ..forms import add_service_errors
 from ..permit_filters import PermitListForm
+from ..times import in_local_zone
 
 
 @login_required
@@ -74,8 +75,10 @@ def permit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except PTWError as error:
         messages.error(request, error.message)
         return redirect(permit)
-    initial = {name: getattr(permit, name) for name in EDITABLE_FIELDS}
     with timezone.override(permit.project.tzinfo):
+        initial = {name: getattr(permit, name) for name in EDITABLE_FIELDS}
+        # A stored time the zone cannot show (an out-of-range legacy row) is left for the person to enter.
+        initial.update({name: in_local_zone(initial[name]) for name in ("planned_start_time", "planned_end_time")})
         form = PermitForm(request.POST or None, user=request.user, permit=permit, initial=initial)
         if form.is_valid():
             try:
