@@ -99,6 +99,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default runs the web server and the job loop side by side: wait for locks
     # instead of failing, and take the write lock at BEGIN so two writers never deadlock.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A server that accepts the connection but never answers (frozen, a dropped network) fails
+    # a connection attempt after this many seconds instead of a TCP timeout's minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -154,6 +160,8 @@ REST_FRAMEWORK = {
     # in front, the N-th address from the right of X-Forwarded-For (never a client-chosen one).
     "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
 }
+# The health check answers 503 when the database has not answered within this many seconds.
+HEALTH_TIMEOUT_SECONDS = env.float("HEALTH_TIMEOUT_SECONDS", default=1.0)
 # `limit` (and the inbox's `page_size`) above this is reduced to it.
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=200)
 SPECTACULAR_SETTINGS = {
@@ -187,6 +195,10 @@ PTW_PERMIT_START_MAX_PAST_HOURS = env.float("PTW_PERMIT_START_MAX_PAST_HOURS", d
 PTW_PERMIT_START_MAX_AHEAD_DAYS = env.int("PTW_PERMIT_START_MAX_AHEAD_DAYS", default=365)
 PTW_NOTIFICATION_RETENTION_DAYS = env.int("PTW_NOTIFICATION_RETENTION_DAYS", default=30)
 PTW_SWEEP_BATCH_SIZE = env.int("PTW_SWEEP_BATCH_SIZE", default=500)
+# A job run still unfinished after this long lost its process: the next run (or health) marks it failed.
+PTW_JOB_RUN_ABANDONED_AFTER_MINUTES = env.int("PTW_JOB_RUN_ABANDONED_AFTER_MINUTES", default=30)
+# A row a job fails on in this many consecutive runs is quarantined (skipped, listed) until it changes.
+PTW_JOB_QUARANTINE_AFTER_FAILURES = env.int("PTW_JOB_QUARANTINE_AFTER_FAILURES", default=3)
 # Username of the verifier auto-assigned on submit when a project has several eligible ones.
 PTW_DEFAULT_VERIFIER_USERNAME = env("PTW_DEFAULT_VERIFIER_USERNAME", default="")
 
