@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta
 
 from django import template
+from django.forms import BaseForm
 from django.utils import dateformat
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -95,3 +96,20 @@ def local(value: datetime | None, fmt: str) -> str:
     if not isinstance(value, datetime):
         return ""
     return dateformat.format(for_display(value), fmt)
+
+
+@register.inclusion_tag("web/_error_summary.html")
+def error_summary(*forms) -> dict:
+    """At the top of the page, every error of the given forms (or iterables of forms), each linking to
+    its field; web/static/web/forms.js moves the focus there when the page loads."""
+    flat = [form for item in forms for form in ([item] if isinstance(item, BaseForm) else item or [])]
+    errors = []
+    for form in flat:
+        if form is None or not getattr(form, "errors", None):
+            continue
+        for name, messages in form.errors.items():
+            field = form.fields.get(name)
+            label = field.label if field and field.label else (name.replace("_", " ").capitalize() if field else "")
+            anchor = form[name].id_for_label if field else ""
+            errors += [{"label": label, "message": message, "anchor": anchor} for message in messages]
+    return {"errors": errors}

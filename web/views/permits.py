@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from accounts.requests import AuthenticatedHttpRequest
 from ptw.actions import ACTIONS, EDIT, PERMIT, require
@@ -25,6 +25,7 @@ from ptw.timeline import permit_timeline
 from .. import actions, selectors
 from ..forms import add_service_errors
 from ..permit_filters import PermitListForm
+from ..post_only import post_only
 from ..times import in_local_zone
 
 
@@ -102,7 +103,7 @@ def permit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only(lambda request, pk, action: reverse("web:permit", args=[pk]))
 def permit_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Run one action through its service; a refusal is shown as the service's sentence."""
     declared = ACTIONS.get(action)

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
 
 from accounts.models import MembershipRole
 from accounts.requests import AuthenticatedHttpRequest
@@ -15,6 +15,7 @@ from ptw.models import EscalationRule
 
 from .. import selectors
 from ..forms import EscalationRuleForm, NewEscalationRuleForm, add_service_errors
+from ..post_only import post_only
 
 
 def _require_rules_admin(request: AuthenticatedHttpRequest) -> None:
@@ -33,7 +34,7 @@ def rule_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only(lambda request, pk: reverse("web:rules"))
 def rule_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_rules_admin(request)
     form = EscalationRuleForm(request.POST, instance=get_object_or_404(EscalationRule, pk=pk), prefix=f"rule{pk}")
