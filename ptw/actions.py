@@ -52,7 +52,7 @@ from .policy import (
     project_admin,
     verifier,
 )
-from .states import ALLOWED_TRANSITIONS, PermitStatus
+from .states import ALLOWED_TRANSITIONS, PermitStatus, status_phrase, statuses_phrase
 
 S = PermitStatus
 
@@ -339,10 +339,9 @@ def require(actor: Actor, permit: Permit, action: Action) -> None:
     """Raise IllegalTransition (409: wrong status) or ActionNotAllowed (403: wrong person)."""
     if permit.status not in action.statuses:
         allowed = ALLOWED_TRANSITIONS[PermitStatus(permit.status)]
-        allowed_text = ", ".join(allowed) if allowed else "none (it is final)"
         raise IllegalTransition(
-            f"Cannot {action.label} permit {permit.permit_number}: it is {permit.status}; "
-            f"allowed next statuses: {allowed_text}.",
+            f"Cannot {action.label} permit {permit.permit_number}: it is {status_phrase(permit.status)}; "
+            f"it can next become {statuses_phrase(allowed)}.",
             current=permit.status,
             allowed=allowed,
         )

@@ -73,7 +73,8 @@ def test_a_refused_action_shows_the_services_sentence_and_changes_nothing(client
 def test_an_action_the_status_does_not_allow_names_the_status(client, creator, draft):
     response = act(login(client, creator), draft, "activate", follow=True)
     assert shown_messages(response) == [
-        f"Cannot activate permit {draft.permit_number}: it is draft; allowed next statuses: submitted, cancelled."
+        f"Cannot activate permit {draft.permit_number}: it is draft; "
+        "it can next become submitted (awaiting verification) or cancelled."
     ]
 
 
