@@ -30,6 +30,10 @@ class EscalationRule(models.Model):
                 fields=["permit_type", "step_name"],
                 condition=Q(is_active=True),
                 name="escalationrule_one_active_per_step",
+                violation_error_message=(
+                    "There is already an active rule for this permit type and step: "
+                    "change that rule, or make it inactive first."
+                ),
             ),
         ]
 

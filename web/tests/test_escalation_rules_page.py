@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.models import MembershipRole
 from ptw.models import EscalationRule, WorkflowStep
 from ptw.tests.factories import EscalationRuleFactory
 
@@ -48,12 +49,33 @@ def test_others_are_forbidden(request, client, person, rule):
 
 
 def test_changing_the_time_limit_and_role(client, grade_a_admin, rule):
+    MembershipRole.objects.create(membership=grade_a_admin.memberships.get(), name="safety_officer")
     response = login(client, grade_a_admin).post(
         f"{URL}{rule.pk}/", edit(rule, time_limit_hours="2.5", escalate_to_role="safety_officer")
     )
     assert response.url == URL
     rule.refresh_from_db()
     assert (rule.time_limit_hours, rule.escalate_to_role) == (Decimal("2.5"), "safety_officer")
+
+
+def test_a_role_nobody_holds_is_refused_with_a_sentence(client, grade_a_admin, rule):
+    response = login(client, grade_a_admin).post(f"{URL}{rule.pk}/", edit(rule, escalate_to_role="fire_marshal"))
+
+    assert response.status_code == 400
+    assert "Nobody holds the role “fire_marshal”" in response.content.decode()
+    rule.refresh_from_db()
+    assert rule.escalate_to_role != "fire_marshal"
+
+
+def test_a_second_active_rule_for_the_same_step_is_refused_with_a_sentence(client, grade_a_admin, rule):
+    response = login(client, grade_a_admin).post(
+        URL,
+        {"permit_type": rule.permit_type_id, "step_name": rule.step_name, "time_limit_hours": "3", "is_active": "on"},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400 and "There is already an active rule for this permit type and step" in html
+    assert "escalationrule_one_active_per_step" not in html
 
 
 def test_disabling_and_enabling_a_rule(client, grade_a_admin, rule):
