@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "backend.request_log.log_request_outcome",  # first: it logs the final status of every request
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "backend.csp.admin_inline_styles",
@@ -324,4 +325,5 @@ REST_KNOX = {
 # Logging in once more than this revokes the oldest of the user's tokens.
 API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=20)
 # django-axes: its warnings (failed log-ins, lockouts) are kept; its per-login chatter is not.
-LOGGING["loggers"] = {"axes": {"level": "WARNING"}}
+# django.request: 5xx only (with their tracebacks); backend.request_log writes one line per other outcome.
+LOGGING["loggers"] = {"axes": {"level": "WARNING"}, "django.request": {"level": "ERROR"}}
