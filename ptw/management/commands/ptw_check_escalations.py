@@ -2,7 +2,8 @@
 
 Runs the overdue check (or every job with --all) once, printing each job's counts, and exits
 non-zero if a job failed, so cron notices. With --loop it runs them again every SECONDS until
-SIGTERM or SIGINT (deployments without Celery, and `make run`).
+SIGTERM or SIGINT (deployments without Celery, and `make run`); the loop also sends the
+outbox's e-mails and SMS from a thread, every OUTBOX_POLL_SECONDS.
 """
 
 import signal
@@ -13,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 from django.utils import timezone
 
+from delivery import loop as outbox_loop
 from ptw.escalation import JOBS, run_job
 
 DEFAULT_JOB = "check_overdue_workflow_tasks"
@@ -43,6 +45,7 @@ class Command(BaseCommand):
         stop = threading.Event()
         previous = {signum: signal.signal(signum, lambda *_: stop.set()) for signum in (signal.SIGTERM, signal.SIGINT)}
         self.stdout.write(f"Running {', '.join(names)} every {interval:g} s; SIGTERM or Ctrl-C stops.")
+        dispatcher = outbox_loop.start_thread(stop)
         try:
             while not stop.is_set():
                 started = time.monotonic()
@@ -50,6 +53,8 @@ class Command(BaseCommand):
                 close_old_connections()  # a long-lived process must not keep a dropped connection
                 stop.wait(max(0.0, interval - (time.monotonic() - started)))
         finally:
+            stop.set()
+            dispatcher.join(timeout=30)  # a batch in flight records its outcomes first
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
         self.stdout.write("Stopped.")
