@@ -64,7 +64,7 @@ def facts(notification: "Notification", *, recipient_name: str, now: datetime) -
         about=data.get("about", ""),
         ask=routing.route_of(notification.notification_type).ask,
         waiting_since=f"{local:%d %b %Y, %H:%M} {local.tzname()}",
-        waited=timesince(since, max(now, since)),
+        waited=timesince(since, max(now, since)).replace("\xa0", " "),
         link=f"{site}{notification.link}" if notification.link else site,
         preferences_link=f"{site}/dashboard/preferences/",
         time_zone=str(zone),
@@ -94,7 +94,7 @@ def sms_text(notification: "Notification", *, now: datetime) -> str:
 
 def _short(waited: str) -> str:
     """'9 hours, 12 minutes' → '9 hours 12 minutes' (commas cost nothing, but read as lists in an SMS)."""
-    return waited.replace(",", "").replace("\xa0", " ")
+    return waited.replace(",", "")
 
 
 _GSM7_BASIC = set(

@@ -2,8 +2,8 @@
 
 Runs the overdue check (or every job with --all) once, printing each job's counts, and exits
 non-zero if a job failed, so cron notices. With --loop it runs them again every SECONDS until
-SIGTERM or SIGINT (deployments without Celery, and `make run`); the loop also sends the
-outbox's e-mails and SMS from a thread, every OUTBOX_POLL_SECONDS.
+SIGTERM or SIGINT (deployments without Celery, and `make run`); between rounds it sends the
+outbox's e-mails and SMS every OUTBOX_POLL_SECONDS.
 """
 
 import signal
@@ -45,16 +45,13 @@ class Command(BaseCommand):
         stop = threading.Event()
         previous = {signum: signal.signal(signum, lambda *_: stop.set()) for signum in (signal.SIGTERM, signal.SIGINT)}
         self.stdout.write(f"Running {', '.join(names)} every {interval:g} s; SIGTERM or Ctrl-C stops.")
-        dispatcher = outbox_loop.start_thread(stop)
         try:
             while not stop.is_set():
-                started = time.monotonic()
+                next_round = time.monotonic() + interval
                 self.run_round(names)
                 close_old_connections()  # a long-lived process must not keep a dropped connection
-                stop.wait(max(0.0, interval - (time.monotonic() - started)))
+                outbox_loop.dispatch_until(stop, deadline=next_round)
         finally:
-            stop.set()
-            dispatcher.join(timeout=30)  # a batch in flight records its outcomes first
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
         self.stdout.write("Stopped.")
