@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from .phones import validate_e164
+from .phones import normalize_e164, validate_e164
 
 
 class Channel(models.TextChoices):
@@ -17,12 +17,12 @@ class Channel(models.TextChoices):
 
 
 class DeliveryStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"  # waiting for its first try or a retry (next_attempt_at)
+    QUEUED = "queued", "Waiting"  # waiting for its first try or a retry (next_attempt_at)
     SENDING = "sending", "Sending"  # claimed by a dispatcher until next_attempt_at (its lease)
     SENT = "sent", "Sent"
     DEAD = "dead", "Failed"  # permanent error, no address, or out of attempts
-    HELD = "held", "Held for the digest"
-    DIGESTED = "digested", "Sent in a digest"
+    HELD = "held", "Held for the hourly digest"
+    DIGESTED = "digested", "Sent in the hourly digest"
 
 
 # The statuses a dispatcher may claim (when next_attempt_at has come).
@@ -48,6 +48,11 @@ class ContactDetails(models.Model):
 
     def __str__(self) -> str:
         return f"Contact details of {self.user}"
+
+    def clean(self) -> None:
+        # The admin's form: "+91 98765 43210" is stored as +919876543210.
+        if self.mobile_number:
+            self.mobile_number = normalize_e164(self.mobile_number)
 
 
 class ChannelPreference(models.Model):
@@ -122,6 +127,11 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} to {self.address or self.recipient_id}: {self.get_status_display()}"
+
+    @property
+    def summary(self) -> str:
+        """ "E-mail sent", "SMS failed": the inbox and the permit's timeline show it."""
+        return f"{self.get_channel_display()} {self.get_status_display().lower()}"
 
     @property
     def message_id(self) -> str:

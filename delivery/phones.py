@@ -19,6 +19,6 @@ def normalize_e164(value: str) -> str:
 
 
 def validate_e164(value: str) -> None:
-    """Model validator: the stored value must already be E.164."""
-    if value and normalize_e164(value) != value:
-        raise ValidationError("Store the number in E.164 form, e.g. +919876543210.")
+    """Model validator: a valid international number (the model's clean() stores it as E.164)."""
+    if value:
+        normalize_e164(value)

@@ -29,7 +29,7 @@ def test_example_2_reaches_the_verifier_by_email_and_the_admins_by_email_and_sms
         notification_method=NotificationMethod.BOTH,
     )
     ContactDetails.objects.create(user=grade_a_admin, mobile_number="+919876543210")
-    ContactDetails.objects.create(user=grade_b_admin, mobile_number="+447700900123")
+    ContactDetails.objects.create(user=grade_b_admin, mobile_number="+447911123456")
     ContactDetails.objects.create(user=verifier, mobile_number="+14155550123")
     permit = submit(project, creator, permit_type, at=NINE, verifier=verifier)
     dispatch_due(now=NINE)  # the verification request itself
@@ -50,7 +50,7 @@ def test_example_2_reaches_the_verifier_by_email_and_the_admins_by_email_and_sms
     escalated = [m for m in smtp.received if "Task escalated" in m["Subject"]]
     assert sorted(m["To"] for m in escalated) == sorted([grade_a_admin.email, grade_b_admin.email])
     texts = {sms["To"]: sms["Body"] for sms in twilio.sent if "escalated" in sms["Body"]}
-    assert set(texts) == {"+919876543210", "+447700900123"}
+    assert set(texts) == {"+919876543210", "+447911123456"}
     link = f"/dashboard/ptw/view/{permit.pk}"
     for body in texts.values():
         assert permit.permit_number in body and body.endswith(link)
