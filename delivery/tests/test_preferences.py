@@ -72,14 +72,19 @@ def test_the_api_refuses_an_unknown_type(api_client, verifier):
     assert response.status_code == 400 and "nope" in response.data
 
 
-def test_the_page_says_why_it_refuses_and_saves_nothing(client, verifier):
-    client.force_login(verifier)
-    ticked = {
-        f"{row.notification_type}:{c}": "on"
-        for row in preferences.preferences_of(verifier)
-        for c, on in row.channels.items()
+def as_shown(user) -> dict[str, str]:
+    """The preferences form as the page shows it: a ticked box per channel on."""
+    return {
+        f"{row.notification_type}:{channel}": "on"
+        for row in preferences.preferences_of(user)
+        for channel, on in row.channels.items()
         if on
     }
+
+
+def test_the_page_says_why_it_refuses_and_saves_nothing(client, verifier):
+    client.force_login(verifier)
+    ticked = as_shown(verifier)
     ticked.pop("ptw_escalated:email")
 
     response = client.post("/dashboard/preferences/", ticked)
@@ -91,12 +96,7 @@ def test_the_page_says_why_it_refuses_and_saves_nothing(client, verifier):
 
 def test_the_page_saves_only_what_changed(client, verifier):
     client.force_login(verifier)
-    ticked = {
-        f"{row.notification_type}:{c}": "on"
-        for row in preferences.preferences_of(verifier)
-        for c, on in row.channels.items()
-        if on
-    }
+    ticked = as_shown(verifier)
     ticked["ptw_overdue:sms"] = "on"
     ticked["hourly_digest"] = "on"
 
