@@ -16,6 +16,7 @@ At-least-once window: a dispatcher killed after a send and before its record lea
 OUTBOX_RECORD_EVERY messages sent but still `sending`; they are sent again after the lease.
 """
 
+import logging
 import random
 import secrets
 from collections.abc import Iterator
@@ -32,6 +33,8 @@ from .errors import SendFailed
 from .mail import EmailChannel
 from .models import PENDING, Channel, Delivery, DeliveryStatus
 from .sms import SmsChannel
+
+logger = logging.getLogger("delivery.dispatch")
 
 
 @dataclass
@@ -130,6 +133,9 @@ def _send_all(deliveries: list[Delivery], channels: _Channels, now: datetime) ->
             if failure.connection_lost:
                 unreachable[delivery.channel] = failure
             yield Outcome(delivery, failure=failure)
+        except Exception as error:  # a bug (rendering, a backend): recorded and retried, dead after the last try
+            logger.exception("outbox: delivery %s failed unexpectedly", delivery.pk)
+            yield Outcome(delivery, failure=SendFailed(f"{type(error).__name__}: {error}", permanent=False))
 
 
 def _chunks(outcomes: Iterator[Outcome], size: int) -> Iterator[list[Outcome]]:

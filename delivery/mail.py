@@ -20,8 +20,12 @@ class EmailChannel:
 
     def send(self, delivery: Delivery, *, now: datetime) -> str:
         """Send one e-mail; return "" (its id is `delivery.message_id`). Raises SendFailed."""
-        assert delivery.notification is not None
-        message = messages.email_message(delivery.notification, recipient_name=delivery.recipient.display_name, now=now)
+        name = delivery.recipient.display_name
+        if delivery.notification is None:  # an hourly digest: the notifications it gathered
+            gathered = [row.notification for row in delivery.gathered.select_related("notification").order_by("pk")]
+            message = messages.digest_message([n for n in gathered if n], recipient_name=name, now=now)
+        else:
+            message = messages.email_message(delivery.notification, recipient_name=name, now=now)
         return self.send_message(delivery, message)
 
     def send_message(self, delivery: Delivery, message: messages.Message) -> str:

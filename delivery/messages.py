@@ -81,6 +81,17 @@ def email_message(notification: "Notification", *, recipient_name: str, now: dat
     )
 
 
+def digest_message(notifications: "list[Notification]", *, recipient_name: str, now: datetime) -> Message:
+    """One e-mail for a user's held notifications: each with its title, what is asked and its link."""
+    items = [facts(note, recipient_name=recipient_name, now=now) for note in notifications]
+    context = {"greeting": f"Hello {recipient_name},", "items": items, "count": len(items)}
+    return Message(
+        subject=f"[PTW] {len(items)} notification{'s' if len(items) != 1 else ''} in the last hour",
+        text=render_to_string("delivery/digest.txt", context),
+        html=render_to_string("delivery/digest.html", context),
+    )
+
+
 def sms_text(notification: "Notification", *, now: datetime) -> str:
     """At most two GSM-7 segments, the link whole: the subject line is shortened if need be."""
     found = facts(notification, recipient_name="", now=now)
