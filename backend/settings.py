@@ -212,7 +212,9 @@ TWILIO_API_BASE_URL = env("TWILIO_API_BASE_URL", default="")
 # Outbox: off → notifications stay in-app only.
 OUTBOX_ENABLED = env.bool("OUTBOX_ENABLED", default=True)
 # Wake a Celery worker to dispatch at each commit (default: when a broker is configured).
-OUTBOX_DISPATCH_ON_COMMIT = env.bool("OUTBOX_DISPATCH_ON_COMMIT", default=bool(env("CELERY_BROKER_URL", default="")))
+OUTBOX_DISPATCH_ON_COMMIT = env.bool(
+    "OUTBOX_DISPATCH_ON_COMMIT", default=bool(env("CELERY_BROKER_URL", default="") or env("REDIS_URL", default=""))
+)
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=200)
 # Outcomes are written every this many messages: the most a killed dispatcher can send twice.
 OUTBOX_RECORD_EVERY = env.int("OUTBOX_RECORD_EVERY", default=20)
