@@ -23,10 +23,15 @@ class DeliveryAdmin(admin.ModelAdmin):
         "sent_at",
         "fallback_from",
     ]
-    list_filter = ["status", "channel", "notification_type", "fallback_from"]
+    list_filter = [
+        "status",
+        "channel",
+        "notification_type",
+        "fallback_from",
+        ("recipient", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["recipient"]
     search_fields = ["recipient__username", "address", "notification_type"]
-    # "recipient" filter: ?recipient__id__exact=N (from a user's page) or the search box.
     readonly_fields = [
         "notification",
         "recipient",

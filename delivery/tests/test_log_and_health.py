@@ -66,6 +66,23 @@ def test_the_admin_filters_the_log_by_channel_type_and_recipient(
 ):
     submit(project, creator, permit_type, at=timezone.now(), verifier=verifier)
     client.force_login(superuser)
-    for query in ({"channel__exact": "email"}, {"notification_type__exact": "ptw_verification"}, {"q": "verifier"}):
+    for query in (
+        {"channel__exact": "email"},
+        {"notification_type__exact": "ptw_verification"},
+        {"recipient__id__exact": verifier.pk},
+        {"q": "verifier"},
+    ):
         assert verifier.email in client.get("/admin/delivery/delivery/", query).content.decode()
     assert verifier.email not in client.get("/admin/delivery/delivery/", {"channel__exact": "sms"}).content.decode()
+
+
+def test_the_inbox_page_shows_which_channels_carried_each_notification(
+    smtp, client, project, creator, verifier, permit_type
+):
+    submit(project, creator, permit_type, at=timezone.now(), verifier=verifier)
+    dispatch_due(now=timezone.now())
+    client.force_login(verifier)
+
+    page = client.get("/dashboard/notifications/").content.decode()
+
+    assert "E-mail sent" in page
