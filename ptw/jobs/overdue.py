@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.models import ADMIN_GRADES, Membership
 from backend.bulk import insert_ignore, set_column_by_id
+from backend.claims import claimable
 
 from ..durations import format_duration, format_hours
 from ..models import (
@@ -32,7 +33,7 @@ from ..models import (
 )
 from ..models.escalation import EscalationAudience
 from ..notification_utils import PermitFacts, PermitNotice, create_ptw_notifications
-from .runs import JobReport, claimable, record_job_run, sweep_in_batches
+from .runs import JobReport, record_job_run, sweep_in_batches
 
 JOB = "check_overdue_workflow_tasks"
 
@@ -72,6 +73,7 @@ class DueStep:
     pending_since: datetime
     rule_hours: Decimal | None
     rule_role: str | None
+    rule_method: str | None
     permit: PermitFacts
     creator_is_member: bool
     creator_name: str
@@ -88,6 +90,7 @@ _DUE_COLUMNS = (
     "pending_since",
     "rule_hours",
     "rule_role",
+    "rule_method",
     "instance__permit_id",
     "instance__permit__permit_number",
     "instance__permit__title",
@@ -129,6 +132,7 @@ def _claim_due_steps(
     due = due.annotate(
         rule_hours=Subquery(rule.values("time_limit_hours")[:1]),
         rule_role=Subquery(rule.values("escalate_to_role")[:1]),
+        rule_method=Subquery(rule.values("notification_method")[:1]),
         assignee_is_member=_is_member_now("assignee"),
         creator_is_member=_is_member_now("instance__permit__created_by"),
     ).order_by("next_check_at", "pk")
@@ -144,6 +148,7 @@ def _claim_due_steps(
             pending_since,
             rule_hours,
             rule_role,
+            rule_method,
             PermitFacts(
                 id=permit_id,
                 number=number,
@@ -167,6 +172,7 @@ def _claim_due_steps(
             pending_since,
             rule_hours,
             rule_role,
+            rule_method,
             permit_id,
             number,
             title,
@@ -309,6 +315,9 @@ def _event(plan: _Plan, level: EscalationLevel, user_id: int) -> PermitNotice:
             "assignee_id": step.assignee_id,
             "pending_hours": _hours(plan.pending),
             "time_limit_hours": float(plan.limit_hours),
+            "waiting_since": step.pending_since.isoformat(),
+            # The rule's channels (ptw/notification_routes.py); absent without a rule: e-mail.
+            **({"notification_method": step.rule_method} if step.rule_method else {}),
         },
         dedupe_extra=f"step:{step.pk}:level:{level.level}",
     )
