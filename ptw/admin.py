@@ -16,7 +16,13 @@ from django.utils.html import format_html, format_html_join
 from accounts.requests import user_of
 
 from .errors import PTWError
-from .escalation_rules import delete_escalation_rule, save_escalation_rule
+from .escalation_rules import (
+    delete_escalation_rule,
+    may_change_rule,
+    rule_projects_of,
+    rules_visible_to,
+    save_escalation_rule,
+)
 from .models import (
     CloseoutTemplate,
     EscalationLevel,
@@ -111,31 +117,54 @@ class IsolationPointAdmin(admin.ModelAdmin):
 
 @admin.register(EscalationRule)
 class EscalationRuleAdmin(admin.ModelAdmin):
-    """Saved and deleted through ptw.escalation_rules, so steps already pending follow the change."""
+    """Saved and deleted through ptw.escalation_rules, so steps already pending follow the change.
+
+    Staff who are not superusers see and change only the rules of the projects where they are
+    Grade A admins; the global defaults (no project) are the superusers'.
+    """
 
     list_display = [
         "permit_type",
         "step_name",
+        "project",
         "time_limit_hours",
         "escalate_to_role",
         "notification_method",
         "is_active",
     ]
     list_filter = ["permit_type", "step_name", "notification_method", "is_active"]
-    search_fields = ["permit_type__name", "escalate_to_role"]
-    list_select_related = ["permit_type"]
+    search_fields = ["permit_type__name", "escalate_to_role", "project__code"]
+    list_select_related = ["permit_type", "project"]
     autocomplete_fields = ["permit_type"]
 
+    def get_queryset(self, request):
+        return rules_visible_to(user_of(request)).select_related("permit_type", "project")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "project":
+            user = user_of(request)
+            kwargs["queryset"] = rule_projects_of(user)
+            kwargs["required"] = not user.is_superuser
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may_change_rule(user_of(request), project_id=obj.project_id))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or may_change_rule(user_of(request), project_id=obj.project_id))
+
     def save_model(self, request, obj, form, change):
-        save_escalation_rule(rule=obj)
+        save_escalation_rule(rule=obj, by=user_of(request))
 
     def delete_model(self, request, obj):
-        delete_escalation_rule(rule=obj)
+        delete_escalation_rule(rule=obj, by=user_of(request))
 
     def delete_queryset(self, request, queryset):
         """The bulk "delete selected" action: one rule at a time, each rescheduling its steps."""
         for rule in queryset:
-            delete_escalation_rule(rule=rule)
+            delete_escalation_rule(rule=rule, by=user_of(request))
 
 
 @admin.register(EscalationLevel)

@@ -595,6 +595,7 @@ def _seed_escalation_rules(types: dict[str, PermitType], result: DemoResult) -> 
         if EscalationRule.objects.filter(permit_type=permit_type, step_name=step, is_active=True).exists():
             continue
         save_escalation_rule(
-            rule=EscalationRule(permit_type=permit_type, step_name=step, time_limit_hours=hours, escalate_to_role=role)
+            rule=EscalationRule(permit_type=permit_type, step_name=step, time_limit_hours=hours, escalate_to_role=role),
+            by=None,
         )
         result.count("escalation rules", True)

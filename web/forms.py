@@ -4,7 +4,9 @@ They parse input; the services in ptw/ decide and write.
 """
 
 from django import forms
+from django.db.models import QuerySet
 
+from accounts.models import Project
 from ptw.errors import InvalidInput
 from ptw.models import EscalationRule
 
@@ -31,6 +33,21 @@ class EscalationRuleForm(forms.ModelForm):
 
 
 class NewEscalationRuleForm(EscalationRuleForm):
+    """A new rule for one of `projects` (the projects whose rules the user changes); blank: global (superusers)."""
+
     class Meta(EscalationRuleForm.Meta):
-        fields = ["permit_type", "step_name", *EscalationRuleForm.Meta.fields]
-        labels = {**EscalationRuleForm.Meta.labels, "permit_type": "Permit type", "step_name": "Step"}
+        fields = ["project", "permit_type", "step_name", *EscalationRuleForm.Meta.fields]
+        labels = {
+            **EscalationRuleForm.Meta.labels,
+            "project": "Project",
+            "permit_type": "Permit type",
+            "step_name": "Step",
+        }
+
+    def __init__(self, *args, projects: QuerySet[Project], may_add_global: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["project"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = projects.order_by("name")
+        field.required = not may_add_global
+        field.empty_label = "All projects (global default)" if may_add_global else None

@@ -1,6 +1,7 @@
 """The overdue sweep: pending workflow steps past their levels (DESIGN.md, "Escalation semantics").
 
-A step's time limit is its active EscalationRule's, else PTW_DEFAULT_ESCALATION_HOURS. Each
+A step's time limit is its project's active EscalationRule's, else the global rule's, else
+PTW_DEFAULT_ESCALATION_HOURS. Each
 EscalationLevel is a multiple of that limit and an audience: "assignee" (the step's assignee,
 or the permit's creator while nobody is assigned: they must assign someone) or "escalation"
 (the rule's escalate_to_role holders in the project, else its Grade A/B admins; never the
@@ -23,10 +24,10 @@ from accounts.models import ADMIN_GRADES, Membership
 from backend.bulk import insert_ignore, set_column_by_id
 
 from ..durations import format_duration, format_hours
+from ..escalation_schedule import rules_in_force
 from ..models import (
     EscalationLevel,
     EscalationRecord,
-    EscalationRule,
     StepStatus,
     WorkflowStep,
 )
@@ -118,11 +119,11 @@ def _claim_due_steps(
         due = due.filter(pk=only)
     if exclude:
         due = due.exclude(pk__in=exclude)
-    rule = EscalationRule.objects.filter(
-        is_active=True,
-        permit_type=OuterRef("instance__permit__permit_type"),
-        step_name=OuterRef("step_id"),
-    ).order_by()
+    rule = rules_in_force(  # the project's own rule first, then the global default
+        project_id=OuterRef("instance__permit__project_id"),
+        permit_type_id=OuterRef("instance__permit__permit_type_id"),
+        step_id=OuterRef("step_id"),
+    )
     due = due.annotate(
         rule_hours=Subquery(rule.values("time_limit_hours")[:1]),
         rule_role=Subquery(rule.values("escalate_to_role")[:1]),

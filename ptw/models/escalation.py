@@ -14,6 +14,12 @@ class NotificationMethod(models.TextChoices):
 
 
 class EscalationRule(models.Model):
+    """A step's time limit and escalation role: a project's own, else the global default (no project)."""
+
+    # Null: a global default, used by projects without their own rule; only superusers edit those.
+    project = models.ForeignKey(
+        "accounts.Project", on_delete=models.CASCADE, null=True, blank=True, related_name="escalation_rules"
+    )
     permit_type = models.ForeignKey("ptw.PermitType", on_delete=models.CASCADE, related_name="escalation_rules")
     step_name = models.CharField(max_length=20, choices=StepId.choices)
     time_limit_hours = models.DecimalField(max_digits=6, decimal_places=2, validators=[MinValueValidator(0.1)])
@@ -27,14 +33,22 @@ class EscalationRule(models.Model):
         ordering = ["permit_type", "step_name"]
         constraints = [
             models.UniqueConstraint(
+                fields=["project", "permit_type", "step_name"],
+                condition=Q(is_active=True, project__isnull=False),
+                name="escalationrule_one_active_per_project_step",
+                violation_error_message="This project already has an enabled rule for this permit type and step.",
+            ),
+            models.UniqueConstraint(
                 fields=["permit_type", "step_name"],
-                condition=Q(is_active=True),
-                name="escalationrule_one_active_per_step",
+                condition=Q(is_active=True, project__isnull=True),
+                name="escalationrule_one_active_global_per_step",
+                violation_error_message="There is already an enabled global rule for this permit type and step.",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.permit_type} / {self.get_step_name_display()}: {self.time_limit_hours} h"
+        scope = self.project.code if self.project_id and self.project else "All projects"
+        return f"{scope} · {self.permit_type} / {self.get_step_name_display()}: {self.time_limit_hours} h"
 
 
 class EscalationAudience(models.TextChoices):

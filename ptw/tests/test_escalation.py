@@ -279,7 +279,7 @@ def test_a_rule_saved_in_the_admin_applies_to_steps_already_pending(
     assert check_overdue_workflow_tasks(now=h(1)).counts["steps"] == 0  # default: due at 1:00 PM
 
     save_escalation_rule(
-        rule=EscalationRule(permit_type=permit_type, step_name=StepId.VERIFICATION, time_limit_hours=1)
+        rule=EscalationRule(permit_type=permit_type, step_name=StepId.VERIFICATION, time_limit_hours=1), by=None
     )
     sent = sweep_hourly(h(2), 1)
 
@@ -297,7 +297,7 @@ def test_deactivating_a_rule_returns_pending_steps_to_the_default(
     assert WorkflowStep.objects.get().next_check_at == h(12)
 
     rule.is_active = False
-    save_escalation_rule(rule=rule)
+    save_escalation_rule(rule=rule, by=None)
     sent = sweep_hourly(h(1), 4)
 
     assert sent == {h(4): [("verifier", "ptw_overdue")]}

@@ -1,4 +1,5 @@
-"""Escalation rules page, for Grade A admins (the Django admin offers the same)."""
+"""Escalation rules page: Grade A admins change their projects' rules, superusers also the global defaults
+(the Django admin offers the same). A rule the user may not change is not found (404)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,11 +8,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.models import MembershipRole
 from accounts.requests import AuthenticatedHttpRequest
 from ptw.errors import InvalidInput
-from ptw.escalation_rules import save_escalation_rule
-from ptw.models import EscalationRule
+from ptw.escalation_rules import role_names_visible_to, rule_projects_of, rules_visible_to, save_escalation_rule
 
 from .. import selectors
 from ..forms import EscalationRuleForm, NewEscalationRuleForm, add_service_errors
@@ -22,11 +21,16 @@ def _require_rules_admin(request: AuthenticatedHttpRequest) -> None:
         raise PermissionDenied("Only Grade A admins may change escalation rules.")
 
 
+def _new_rule_form(request: AuthenticatedHttpRequest, data=None) -> NewEscalationRuleForm:
+    user = request.user
+    return NewEscalationRuleForm(data, projects=rule_projects_of(user), may_add_global=user.is_superuser)
+
+
 @login_required
 def rule_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The rules (GET) or a new rule (POST)."""
     _require_rules_admin(request)
-    new_form = NewEscalationRuleForm(request.POST or None)
+    new_form = _new_rule_form(request, request.POST or None)
     if new_form.is_valid() and _saved(request, new_form):
         return redirect("web:rules")
     return _render(request, new_form=new_form, status=400 if new_form.errors else 200)
@@ -36,7 +40,8 @@ def rule_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def rule_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_rules_admin(request)
-    form = EscalationRuleForm(request.POST, instance=get_object_or_404(EscalationRule, pk=pk), prefix=f"rule{pk}")
+    rule = get_object_or_404(rules_visible_to(request.user), pk=pk)
+    form = EscalationRuleForm(request.POST, instance=rule, prefix=f"rule{pk}")
     if form.is_valid() and _saved(request, form):
         return redirect("web:rules")
     return _render(request, bound=form, status=400)
@@ -44,7 +49,7 @@ def rule_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def _saved(request: AuthenticatedHttpRequest, form: EscalationRuleForm) -> bool:
     try:
-        rule = save_escalation_rule(rule=form.instance)
+        rule = save_escalation_rule(rule=form.instance, by=request.user)
     except InvalidInput as error:
         add_service_errors(form, error)
         return False
@@ -53,8 +58,10 @@ def _saved(request: AuthenticatedHttpRequest, form: EscalationRuleForm) -> bool:
 
 
 def _render(request: AuthenticatedHttpRequest, *, new_form=None, bound=None, status=200) -> HttpResponse:
-    rules = EscalationRule.objects.select_related("permit_type").order_by(
-        "permit_type__name", "step_name", "-is_active"
+    rules = (
+        rules_visible_to(request.user)
+        .select_related("permit_type", "project")
+        .order_by("project__name", "permit_type__name", "step_name", "-is_active")
     )
     forms = [
         bound
@@ -62,14 +69,13 @@ def _render(request: AuthenticatedHttpRequest, *, new_form=None, bound=None, sta
         else EscalationRuleForm(instance=rule, prefix=f"rule{rule.pk}")
         for rule in rules
     ]
-    roles = MembershipRole.objects.values_list("name", flat=True).distinct().order_by("name")
     return render(
         request,
         "web/escalation_rules.html",
         {
             "forms": forms,
-            "new_form": new_form or NewEscalationRuleForm(),
-            "roles": list(roles),
+            "new_form": new_form or _new_rule_form(request),
+            "roles": role_names_visible_to(request.user),
         },
         status=status,
     )
