@@ -16,13 +16,16 @@ from django.utils.html import format_html, format_html_join
 from accounts.requests import user_of
 
 from .errors import PTWError
+from .escalation_chains import load_chains, rule_preview
 from .escalation_rules import (
     delete_escalation_rule,
     may_change_rule,
     rule_projects_of,
     rules_visible_to,
+    save_escalation_chain,
     save_escalation_rule,
 )
+from .forms import chain_levels
 from .models import (
     CloseoutTemplate,
     EscalationLevel,
@@ -115,6 +118,14 @@ class IsolationPointAdmin(admin.ModelAdmin):
     autocomplete_fields = ["project"]
 
 
+class EscalationLevelInline(admin.TabularInline):
+    """The rule's own chain (none: it follows the global levels); event types are a choice of the known ones."""
+
+    model = EscalationLevel
+    extra = 0
+    fields = ["level", "multiplier", "audience", "role", "event_type", "repeat_every_hours", "is_active"]
+
+
 @admin.register(EscalationRule)
 class EscalationRuleAdmin(admin.ModelAdmin):
     """Saved and deleted through ptw.escalation_rules, so steps already pending follow the change.
@@ -136,9 +147,23 @@ class EscalationRuleAdmin(admin.ModelAdmin):
     search_fields = ["permit_type__name", "escalate_to_role", "project__code"]
     list_select_related = ["permit_type", "project"]
     autocomplete_fields = ["permit_type"]
+    inlines = [EscalationLevelInline]
+    readonly_fields = ["chain_preview"]
 
     def get_queryset(self, request):
         return rules_visible_to(user_of(request)).select_related("permit_type", "project")
+
+    @admin.display(description="Chain")
+    def chain_preview(self, obj: EscalationRule) -> str:
+        return rule_preview(obj, load_chains()) if obj.pk else "Save the rule to see its chain."
+
+    def save_related(self, request, form, formsets, change):
+        """The levels' inline: validated as the rules page does, written through the chain service."""
+        rule = form.instance
+        [levels] = formsets
+        form.save_m2m()
+        save_escalation_chain(rule=rule, levels=chain_levels(levels), by=user_of(request))
+        levels.new_objects, levels.changed_objects, levels.deleted_objects = [], [], []  # the log says "changed"
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "project":
@@ -169,9 +194,19 @@ class EscalationRuleAdmin(admin.ModelAdmin):
 
 @admin.register(EscalationLevel)
 class EscalationLevelAdmin(admin.ModelAdmin):
-    list_display = ["level", "multiplier", "event_type", "audience", "is_active"]
+    """The global chain (levels without a rule) for superusers; a rule's levels are edited on its page."""
+
+    list_display = ["level", "rule", "multiplier", "event_type", "audience", "role", "repeat_every_hours", "is_active"]
     list_filter = ["audience", "is_active"]
     search_fields = ["event_type"]
+    list_select_related = ["rule__permit_type", "rule__project"]
+
+    def get_queryset(self, request):
+        levels = super().get_queryset(request)
+        return levels if user_of(request).is_superuser else levels.filter(rule__in=rules_visible_to(user_of(request)))
+
+    def has_add_permission(self, request) -> bool:
+        return user_of(request).is_superuser and super().has_add_permission(request)
 
 
 # --- Records written by the services (read-only) ---------------------------------------------

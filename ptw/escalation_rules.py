@@ -13,7 +13,7 @@ from accounts.models import Grade, MembershipRole, Project, User
 
 from .errors import ActionNotAllowed, InvalidInput
 from .escalation_schedule import reschedule_pending_steps
-from .models import EscalationRule
+from .models import EscalationLevel, EscalationRule
 
 
 def rule_projects_of(user: User) -> QuerySet[Project]:
@@ -79,3 +79,35 @@ def delete_escalation_rule(*, rule: EscalationRule, by: User | None) -> None:
     project_id, permit_type_id, step_name = rule.project_id, rule.permit_type_id, rule.step_name
     rule.delete()
     reschedule_pending_steps(project_id=project_id, permit_type_id=permit_type_id, step_id=step_name)
+
+
+@transaction.atomic
+def save_escalation_chain(
+    *, rule: EscalationRule, levels: list[EscalationLevel], by: User | None
+) -> list[EscalationLevel]:
+    """Replace the rule's own levels by `levels` (none: it follows the global chain); pending steps follow at once.
+
+    Every level is validated (a known event type, an audience, a role where the audience needs
+    one); numbers must differ; only the last level (by multiplier) may repeat.
+    """
+    _require_may_change(by, rule.project_id)
+    errors: dict[str, list[str]] = {}
+    ordered = sorted(levels, key=lambda level: (level.multiplier, level.level))
+    for position, level in enumerate(ordered):
+        level.pk, level.rule = None, rule  # the chain is written anew
+        try:
+            level.full_clean(exclude=["rule"], validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field, []).extend(f"Level {level.level}: {message}" for message in messages)
+        if level.repeat_every_hours and position != len(ordered) - 1:
+            errors.setdefault("repeat_every_hours", []).append(f"Level {level.level}: only the last level repeats.")
+    numbers = [level.level for level in ordered]
+    if len(set(numbers)) != len(numbers):
+        errors.setdefault("level", []).append("Each level needs its own number.")
+    if errors:
+        raise InvalidInput(errors)
+    EscalationLevel.objects.filter(rule=rule).delete()
+    saved = EscalationLevel.objects.bulk_create(ordered)
+    reschedule_pending_steps(project_id=rule.project_id, permit_type_id=rule.permit_type_id, step_id=rule.step_name)
+    return saved

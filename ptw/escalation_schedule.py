@@ -33,23 +33,28 @@ def rule_for(*, project_id: int, permit_type_id: int, step_id: str) -> Escalatio
     return rules_in_force(project_id=project_id, permit_type_id=permit_type_id, step_id=step_id).first()
 
 
+def first_check_at(*, pending_since: datetime, project_id: int, permit_type_id: int, step_id: str) -> datetime:
+    """When a step that just became pending reaches the first level of its chain."""
+    rule = rule_for(project_id=project_id, permit_type_id=permit_type_id, step_id=step_id)
+    hours = Decimal(rule.time_limit_hours) if rule else default_limit_hours()
+    return pending_since + timedelta(hours=float(hours * first_level_multiplier(rule)))
+
+
 def time_limit_hours(*, project_id: int, permit_type_id: int, step_id: str) -> Decimal:
     rule = rule_for(project_id=project_id, permit_type_id=permit_type_id, step_id=step_id)
-    if rule is not None:
-        return Decimal(rule.time_limit_hours)
+    return Decimal(rule.time_limit_hours) if rule else default_limit_hours()
+
+
+def default_limit_hours() -> Decimal:
     return Decimal(str(settings.PTW_DEFAULT_ESCALATION_HOURS))
 
 
-def first_level_multiplier() -> Decimal:
-    level = EscalationLevel.objects.filter(is_active=True).order_by("multiplier").first()
+def first_level_multiplier(rule: EscalationRule | None) -> Decimal:
+    """The lowest multiplier of the rule's own active levels, else of the global ones (1 without any)."""
+    levels = EscalationLevel.objects.filter(is_active=True).order_by("multiplier")
+    own = levels.filter(rule=rule).first() if rule is not None else None
+    level = own or levels.filter(rule__isnull=True).first()
     return Decimal(level.multiplier) if level else Decimal(1)
-
-
-def first_check_at(*, pending_since: datetime, project_id: int, permit_type_id: int, step_id: str) -> datetime:
-    """When a step that just became pending reaches its first level."""
-    hours = time_limit_hours(project_id=project_id, permit_type_id=permit_type_id, step_id=step_id)
-    hours *= first_level_multiplier()
-    return pending_since + timedelta(hours=float(hours))
 
 
 def schedule_new_pending_step(

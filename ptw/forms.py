@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Project, User
 from accounts.selectors import projects_of
 
-from .models import IsolationPoint, Permit, PermitIsolationPoint, PermitType, StepId
+from .models import EscalationLevel, IsolationPoint, Permit, PermitIsolationPoint, PermitType, StepId
 from .selectors import closeout_for, reviewer_candidates
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -209,3 +209,15 @@ class CloseoutForm(ActionForm):
 
     def item_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[f"done_{item['key']}"], self[f"remarks_{item['key']}"]) for item in self.items]
+
+
+def chain_levels(formset: forms.BaseInlineFormSet) -> list[EscalationLevel]:
+    """The levels a valid chain formset keeps (filled rows not marked for deletion), unsaved.
+
+    The rules page and the admin both hand these to ptw.escalation_rules.save_escalation_chain.
+    """
+    return [
+        form.instance
+        for form in formset.forms
+        if (form.has_changed() or form.instance.pk) and not (formset.can_delete and form.cleaned_data.get("DELETE"))
+    ]

@@ -1,4 +1,4 @@
-"""PTW notifications (specification section 1): the 14 types, dedupe keys and one helper per event.
+"""PTW notifications (specification section 1): the 14 types (and issue 12's), dedupe keys and one helper per event.
 
 Every notification is written in the caller's transaction by an insert that ignores a
 duplicate (same recipient and dedupe key), so the same event reaches a user once per
@@ -35,6 +35,9 @@ PTW_NOTIFICATION_TYPES: dict[str, str] = {
     "ptw_isolation_pending": "Isolation verification pending",
     "ptw_escalated": "Task escalated",
     "ptw_overdue": "Task overdue",
+    # Beyond the specification's 14 (issue 12): escalation chains and acting on them.
+    "ptw_task_due_soon": "Task due soon",
+    "ptw_escalation_acknowledged": "Escalation acknowledged",
 }
 
 _DEFAULT_MESSAGES: dict[str, str] = {
@@ -52,6 +55,8 @@ _DEFAULT_MESSAGES: dict[str, str] = {
     "ptw_isolation_pending": "Permit {number} ({title}) has isolation points not yet verified.",
     "ptw_escalated": "A workflow task on permit {number} ({title}) is overdue and has been escalated to you.",
     "ptw_overdue": "Your task on permit {number} ({title}) is overdue.",
+    "ptw_task_due_soon": "Your task on permit {number} ({title}) is due soon.",
+    "ptw_escalation_acknowledged": "Someone has taken up the escalated task on permit {number} ({title}).",
 }
 
 

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from accounts.models import Project
 from ptw.errors import InvalidInput
-from ptw.models import EscalationRule
+from ptw.models import EscalationLevel, EscalationRule
 
 
 def add_service_errors(form: forms.BaseForm, error: InvalidInput) -> None:
@@ -30,6 +30,31 @@ class EscalationRuleForm(forms.ModelForm):
         }
         help_texts = {"escalate_to_role": "Blank: the project's Grade A/B admins."}
         widgets = {"escalate_to_role": forms.TextInput(attrs={"list": "roles"})}
+
+
+class EscalationLevelForm(forms.ModelForm):
+    """One level of a rule's chain; its event type is one of the known notification types (a choice)."""
+
+    class Meta:
+        model = EscalationLevel
+        fields = ["level", "multiplier", "audience", "role", "event_type", "repeat_every_hours", "is_active"]
+        labels = {
+            "level": "Level",
+            "multiplier": "At × limit",
+            "audience": "Tell",
+            "role": "Role",
+            "event_type": "Notification",
+            "repeat_every_hours": "Repeat every (h)",
+            "is_active": "On",
+        }
+        help_texts = {"repeat_every_hours": "Last level only: until someone acts or acknowledges."}
+        widgets = {"role": forms.TextInput(attrs={"list": "roles"})}
+
+
+# A rule's chain: its levels, one more row to add one; none: the rule follows the global levels.
+EscalationLevelFormSet = forms.inlineformset_factory(
+    EscalationRule, EscalationLevel, form=EscalationLevelForm, extra=1, can_delete=True
+)
 
 
 class NewEscalationRuleForm(EscalationRuleForm):

@@ -169,3 +169,73 @@ def test_one_active_rule_per_project_and_one_global_per_step(project, permit_typ
     ):
         with pytest.raises(InvalidInput):
             save_escalation_rule(rule=duplicate, by=None)
+
+
+# --- Chains (issue 12): levels per rule, validated, with a plain preview ---------------------------
+
+
+def chain_data(rule, levels):
+    prefix = f"rule{rule.pk}-levels"
+    data = {f"{prefix}-TOTAL_FORMS": str(len(levels)), f"{prefix}-INITIAL_FORMS": "0"}
+    for i, level in enumerate(levels):
+        data |= {f"{prefix}-{i}-{name}": value for name, value in level.items()}
+    return data
+
+
+HOT_WORK_CHAIN = [
+    {"level": "1", "multiplier": "0.75", "audience": "assignee", "event_type": "ptw_task_due_soon", "is_active": "on"},
+    {"level": "2", "multiplier": "1", "audience": "assignee", "event_type": "ptw_overdue", "is_active": "on"},
+    {"level": "3", "multiplier": "2", "audience": "escalation", "event_type": "ptw_escalated", "is_active": "on"},
+    {
+        "level": "4",
+        "multiplier": "3",
+        "audience": "grade_a",
+        "event_type": "ptw_escalated",
+        "repeat_every_hours": "2",
+        "is_active": "on",
+    },
+]
+
+
+def test_a_rules_chain_is_edited_and_previewed_in_plain_words(client, grade_a_admin, rule):
+    data = edit(rule, escalate_to_role="safety_officer") | chain_data(rule, HOT_WORK_CHAIN)
+    response = login(client, grade_a_admin).post(f"{URL}{rule.pk}/", data)
+    assert response.status_code == 302, response.content.decode()
+    assert list(rule.levels.values_list("level", "event_type")) == [
+        (1, "ptw_task_due_soon"),
+        (2, "ptw_overdue"),
+        (3, "ptw_escalated"),
+        (4, "ptw_escalated"),
+    ]
+    page = client.get(URL).content.decode()
+    name = rule.permit_type.name
+    assert (
+        f"{name} verification, 4 h: 3 h → verifier; 4 h → verifier; 8 h → safety_officer; "
+        "12 h → Grade A admins; then every 2 h"
+    ) in page
+
+
+def test_an_unknown_event_type_cannot_be_saved(client, grade_a_admin, rule):
+    bad = [{**HOT_WORK_CHAIN[1], "event_type": "ptw_made_up"}]
+    response = login(client, grade_a_admin).post(f"{URL}{rule.pk}/", edit(rule) | chain_data(rule, bad))
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert not rule.levels.exists()
+
+
+def test_only_the_last_level_may_repeat_and_a_role_level_names_its_role(client, grade_a_admin, rule):
+    early_repeat = [{**HOT_WORK_CHAIN[0], "repeat_every_hours": "1"}, HOT_WORK_CHAIN[1]]
+    response = login(client, grade_a_admin).post(f"{URL}{rule.pk}/", edit(rule) | chain_data(rule, early_repeat))
+    assert response.status_code == 400
+    assert "only the last level repeats" in response.content.decode()
+    no_role = [{**HOT_WORK_CHAIN[2], "audience": "role"}]
+    response = client.post(f"{URL}{rule.pk}/", edit(rule) | chain_data(rule, no_role))
+    assert response.status_code == 400
+    assert "Name the role to tell." in response.content.decode()
+    assert not rule.levels.exists()
+
+
+def test_the_rules_page_reads_in_bounded_queries(client, grade_a_admin, rule, django_assert_max_num_queries):
+    login(client, grade_a_admin)
+    with django_assert_max_num_queries(30):
+        assert client.get(URL).status_code == 200
