@@ -14,8 +14,17 @@ from django.utils import timezone
 from accounts.models import Project, User
 from accounts.selectors import projects_of
 
-from .models import EscalationLevel, IsolationPoint, Permit, PermitIsolationPoint, PermitType, StepId
-from .selectors import closeout_for, reviewer_candidates
+from .models import (
+    EscalationLevel,
+    IsolationPoint,
+    Permit,
+    PermitIsolationPoint,
+    PermitType,
+    StepId,
+    StepStatus,
+    WorkflowStep,
+)
+from .selectors import closeout_for, reviewer_candidates, step_candidates
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -155,6 +164,40 @@ class IsolationAssignForm(ActionForm):
         self.fields["point"].queryset = IsolationPoint.objects.filter(  # type: ignore[attr-defined]
             project_id=self.permit.project_id, is_active=True
         ).exclude(assignments__permit=self.permit)
+
+
+class StepActionForm(ActionForm):
+    """An action on the permit's pending workflow step (acknowledge, reassign, take over)."""
+
+    step = forms.ModelChoiceField(queryset=WorkflowStep.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        pending = WorkflowStep.objects.filter(instance__permit=self.permit, status=StepStatus.PENDING)
+        self.fields["step"].queryset = pending  # type: ignore[attr-defined]
+        self.pending = pending.first()
+        if self.pending is not None and not self.is_bound:
+            self.initial.setdefault("step", self.pending.pk)
+
+
+class AcknowledgeForm(StepActionForm):
+    note = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What you are doing about it (“on it — calling the verifier”). The others told are informed.",
+    )
+
+
+class ReassignForm(StepActionForm):
+    assignee = UserChoiceField(queryset=User.objects.none(), label="Hand it to")
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if self.pending is not None:
+            candidates = step_candidates(self.permit, step_id=StepId(self.pending.step_id))
+            if self.pending.assignee_id:
+                candidates = candidates.exclude(pk=self.pending.assignee_id)
+            self.fields["assignee"].queryset = candidates  # type: ignore[attr-defined]
 
 
 class IsolationStepForm(ActionForm):

@@ -136,6 +136,7 @@ class PermitNotice:
     extra_data: dict[str, Any] | None = None
     sender_id: int | None = None
     dedupe_extra: str | None = None
+    anchor: str = ""  # a part of the permit page to land on ("escalation": the step's actions)
 
 
 def build_ptw_notification(event: PermitNotice, *, now: datetime) -> NewNotification:
@@ -156,7 +157,7 @@ def build_ptw_notification(event: PermitNotice, *, now: datetime) -> NewNotifica
         title=f"{PTW_NOTIFICATION_TYPES[event.event_type]}: {permit.number}",
         message=message,
         data=data,
-        link=f"/dashboard/ptw/view/{permit.id}",
+        link=f"/dashboard/ptw/view/{permit.id}" + (f"#{event.anchor}" if event.anchor else ""),
         sender_id=event.sender_id,
         subject_type=PERMIT_SUBJECT,
         subject_id=permit.id,
@@ -307,4 +308,32 @@ def notify_isolation_pending(permits: Iterable[PermitFacts], *, now: datetime) -
     """`ptw_isolation_pending` to each permit's creator and verifier."""
     return _notify_all(
         permits, "ptw_isolation_pending", lambda permit: [permit.creator_id, permit.verifier_id], now=now
+    )
+
+
+def notify_escalation_acknowledged(
+    permit: PermitFacts,
+    user_ids: Iterable[int],
+    *,
+    step_name: str,
+    step_pk: int,
+    by: Any,
+    note: str,
+    now: datetime,
+) -> list[int]:
+    """`ptw_escalation_acknowledged` to the others an escalation reached: who took it, and their note."""
+    message = (
+        f"{by.display_name} acknowledged the escalation of the {step_name.lower()} of permit "
+        f"{permit.number} ({permit.title}): “{note}”"
+    )
+    return _notify_each(
+        user_ids,
+        "ptw_escalation_acknowledged",
+        permit,
+        sender_id=by.pk,
+        message=message,
+        extra_data={"step_pk": step_pk, "acknowledged_by": by.pk},
+        dedupe_extra=f"step:{step_pk}:at:{now.isoformat()}",
+        anchor="escalation",
+        now=now,
     )

@@ -53,6 +53,31 @@ def reviewer_candidates(permit: Permit, *, step: StepId, by: User) -> QuerySet[U
     return eligible_reviewers(project_id=permit.project_id, chooser=chooser, exclude_ids=[permit.created_by_id])
 
 
+def may_take_step(permit: Permit, *, step_id: StepId, user: User) -> bool:
+    """Whether `user` may hold the permit's `step`: an eligible reviewer, and four eyes kept.
+
+    Creator, verifier and approver are three different people: nobody takes a step of their
+    own permit, nor the other step of a permit they already verify or approve. (To be replaced
+    by the four-eyes selector of issue 9 once it lands.)
+    """
+    other = permit.approver_id if step_id == StepId.VERIFICATION else permit.verifier_id
+    if user.pk in (permit.created_by_id, other):
+        return False
+    return step_candidates(permit, step_id=step_id).filter(pk=user.pk).exists()
+
+
+def step_candidates(permit: Permit, *, step_id: StepId) -> QuerySet[User]:
+    """Who may be handed the permit's `step` by its escalation recipients (reassign, take over).
+
+    The chooser is the permit's creator for verification, as when assigning it; the
+    verifier, who chose the approver, for approval. Never the people already on the permit.
+    """
+    chooser = permit.created_by if step_id == StepId.VERIFICATION or permit.verifier is None else permit.verifier
+    other = permit.approver_id if step_id == StepId.VERIFICATION else permit.verifier_id
+    exclude = [permit.created_by_id, *([other] if other else [])]
+    return eligible_reviewers(project_id=permit.project_id, chooser=chooser, exclude_ids=exclude)
+
+
 def closeout_for(permit: Permit) -> PermitCloseout:
     """The permit's closeout, or an unsaved one built from its type's active template (for reading)."""
     closeout = PermitCloseout.objects.filter(permit=permit).select_related("completed_by").first()

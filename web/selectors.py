@@ -60,7 +60,9 @@ class StepView:
 
 def permit_steps(permit: Permit, *, now: datetime) -> list[StepView]:
     """The workflow steps with how long each pending one has waited and whether it is overdue."""
-    steps = WorkflowStep.objects.filter(instance__permit=permit).select_related("assignee", "completed_by")
+    steps = WorkflowStep.objects.filter(instance__permit=permit).select_related(
+        "assignee", "completed_by", "acknowledged_by"
+    )
     views = []
     for step in steps.order_by("order", "id"):
         since = step.pending_since if step.status == StepStatus.PENDING else None

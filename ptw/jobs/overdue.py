@@ -348,6 +348,8 @@ def _event(plan: _Plan, reach: Reached, user_id: int) -> PermitNotice:
             "time_limit_hours": float(plan.limit_hours),
         },
         dedupe_extra=f"step:{step.pk}:level:{level.level}{repeat}",
+        # the page's escalation section: acknowledge, reassign, take over
+        anchor="" if level.is_warning else "escalation",
     )
 
 

@@ -80,7 +80,7 @@ def test_example_2_overdue_at_1pm_to_the_verifier_escalated_at_5pm_to_grade_a_b_
     escalated = Notification.objects.get(recipient__username="site_admin", created_at=h(8))
     assert f"pending with {verifier.display_name} for 8 h 00 min (limit 4 h)" in escalated.message
     assert escalated.message.endswith("It has been escalated to you.")
-    assert escalated.link == f"/dashboard/ptw/view/{permit.pk}"
+    assert escalated.link == f"/dashboard/ptw/view/{permit.pk}#escalation"  # lands on acknowledge / reassign
 
     records = EscalationRecord.objects.filter(permit=permit).order_by("reached_at", "level")
     assert [(r.level, r.event_type, r.reached_at, str(r.local_date)) for r in records] == [

@@ -10,8 +10,9 @@ from ptw.errors import InvalidInput
 from ptw.escalation import check_overdue_workflow_tasks
 from ptw.escalation_chains import ChainLevel, chain_preview
 from ptw.escalation_rules import save_escalation_chain
-from ptw.models import EscalationLevel, EscalationRecord, StepId, WorkflowStep
-from ptw.tests.factories import EscalationRuleFactory, member
+from ptw.models import EscalationRecord, StepId, WorkflowStep
+from ptw.tests.chains import level
+from ptw.tests.factories import EscalationRuleFactory
 from ptw.tests.test_escalation import h, submit
 
 CHAIN_TYPES = ("ptw_task_due_soon", "ptw_overdue", "ptw_escalated")
@@ -28,39 +29,6 @@ def sweep(hours):
         if new:
             sent[hour] = sorted(new.values_list("recipient__username", "notification_type"))
     return sent
-
-
-def level(number, multiplier, audience, event_type, **more):
-    return EscalationLevel(
-        level=number, multiplier=Decimal(str(multiplier)), audience=audience, event_type=event_type, **more
-    )
-
-
-HOT_WORK_CHAIN = [
-    level(1, 0.75, "assignee", "ptw_task_due_soon"),
-    level(2, 1, "assignee", "ptw_overdue"),
-    level(3, 2, "escalation", "ptw_escalated"),
-    level(4, 3, "grade_a", "ptw_escalated", repeat_every_hours=Decimal(2)),
-]
-
-
-@pytest.fixture
-def hot_work_rule(project, permit_type):
-    """Example 2's 4 h verification limit with a chain: warning, overdue, role, Grade A admins, repeat."""
-    rule = EscalationRuleFactory.create(
-        project=project, permit_type=permit_type, step_name=StepId.VERIFICATION, escalate_to_role="safety_officer"
-    )
-    save_escalation_chain(rule=rule, levels=[EscalationLevel(**_fields(lvl)) for lvl in HOT_WORK_CHAIN], by=None)
-    return rule
-
-
-def _fields(lvl):
-    return {f: getattr(lvl, f) for f in ("level", "multiplier", "audience", "event_type", "role", "repeat_every_hours")}
-
-
-@pytest.fixture
-def safety_officer(project):
-    return member(project, roles=("safety_officer",), username="safety_officer")
 
 
 def test_example_2_with_a_chain_hour_by_hour(
