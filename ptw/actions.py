@@ -42,13 +42,14 @@ from .models import IsolationStatus, Permit, StepId, WorkflowStep
 from .policy import (
     Actor,
     PolicyContext,
+    Rule,
     Who,
     actor_for,
+    another_part,
     any_member,
     approver,
     assignee_of,
     creator,
-    eligible_for_pending_step,
     escalation_recipient,
     grade_a,
     pending_assignee,
@@ -57,6 +58,7 @@ from .policy import (
     step_escalated,
     verifier,
 )
+from .selectors import may_take_step
 from .states import ALLOWED_TRANSITIONS, PermitStatus
 
 S = PermitStatus
@@ -153,8 +155,8 @@ ASSIGN_VERIFIER = Action(
 VERIFY = Action(
     "verify",
     statuses=(S.SUBMITTED,),
-    # nobody verifies or approves their own permit, whatever their grade
-    who=(assignee_of(StepId.VERIFICATION) | grade_a) & ~creator,
+    # four eyes, whatever the grade: nobody verifies a permit they created or are its approver
+    who=(assignee_of(StepId.VERIFICATION) | grade_a) & ~another_part(StepId.VERIFICATION),
     label="verify",
     button="Record verification",
     confirmation="Verification recorded.",
@@ -176,7 +178,8 @@ ASSIGN_APPROVER = Action(
 APPROVE = Action(
     "approve",
     statuses=(S.UNDER_REVIEW,),
-    who=(assignee_of(StepId.APPROVAL) | grade_a) & ~creator,
+    # four eyes, whatever the grade: nobody approves a permit they created or verified
+    who=(assignee_of(StepId.APPROVAL) | grade_a) & ~another_part(StepId.APPROVAL),
     label="approve",
     button="Record approval",
     confirmation="Approval recorded.",
@@ -313,6 +316,16 @@ DEISOLATE_POINT = Action(
     target=ISOLATION_POINT,
     dangerous=True,
 )
+
+
+def _may_take_pending_step(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+    step_id = next(iter(context.pending_assignees), None)
+    return step_id is not None and may_take_step(actor.user, permit, step=StepId(step_id))
+
+
+# Four eyes for whoever takes the pending step over (ptw.selectors.may_take_step, which reads
+# the policy's parts: so declared here, above both).
+eligible_for_pending_step = Rule(_may_take_pending_step, "eligible to take the pending step")
 
 # Acting on an escalation (issue 12): the people it reached, on the pending step.
 ESCALATION_STATUSES = (S.SUBMITTED, S.UNDER_REVIEW)

@@ -65,7 +65,7 @@ def acknowledge_escalation(*, permit: Permit, by: User, step: WorkflowStep, note
 def reassign_step(*, permit: Permit, by: User, step: WorkflowStep, assignee: User, now: datetime) -> WorkflowStep:
     """Hand the pending step to another eligible reviewer, who is told; its clock starts again."""
     step = _locked_pending(permit, step)
-    if assignee.pk == step.assignee_id or not may_take_step(permit, step_id=StepId(step.step_id), user=assignee):
+    if assignee.pk == step.assignee_id or not may_take_step(assignee, permit, step=StepId(step.step_id), by=by):
         raise InvalidInput(
             {
                 "assignee_id": [

@@ -119,11 +119,13 @@ def walk_chain(
             due = passed_on_at
         if hold is not None and hold.since <= due < hold.until:
             due = hold.until
+        if due > now:  # (whether it has anyone to tell changes nothing before it falls due)
+            upcoming.append(due)
+            passed_on_at = None
+            continue
         told = recipients(level) if not level.problem else []
         passed_on_at = due if not told else None
-        if due > now:
-            upcoming.append(due)
-        elif not (level.is_warning and now >= pending_since + limit):
+        if not (level.is_warning and now >= pending_since + limit):
             reached.append(Reached(level, due, 0, told))
     last = levels[-1] if levels else None
     if last is not None and last.repeat_every and reached and reached[-1].level is last:

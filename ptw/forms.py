@@ -24,7 +24,7 @@ from .models import (
     StepStatus,
     WorkflowStep,
 )
-from .selectors import closeout_for, reviewer_candidates, step_candidates
+from .selectors import closeout_for, reviewer_candidates
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -144,10 +144,10 @@ class VerifyForm(DecisionForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        # The service accepts the verifier as approver (four-eyes is not enforced there yet);
-        # the page does not offer it, as that would invite a one-person check.
-        candidates = reviewer_candidates(self.permit, step=StepId.APPROVAL, by=self.user)
-        self.fields["approver"].queryset = candidates.exclude(pk=self.user.pk)  # type: ignore[attr-defined]
+        # (never the person verifying: they become the verifier)
+        self.fields["approver"].queryset = reviewer_candidates(  # type: ignore[attr-defined]
+            self.permit, step=StepId.APPROVAL, by=self.user
+        )
 
     def service_arguments(self) -> dict[str, Any]:
         arguments = super().service_arguments()
@@ -194,7 +194,7 @@ class ReassignForm(StepActionForm):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         if self.pending is not None:
-            candidates = step_candidates(self.permit, step_id=StepId(self.pending.step_id))
+            candidates = reviewer_candidates(self.permit, step=StepId(self.pending.step_id), by=self.user)
             if self.pending.assignee_id:
                 candidates = candidates.exclude(pk=self.pending.assignee_id)
             self.fields["assignee"].queryset = candidates  # type: ignore[attr-defined]

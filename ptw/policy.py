@@ -16,7 +16,6 @@ from accounts.models import Grade, Membership, User
 
 from .escalation_schedule import rules_in_force
 from .models import EscalationRecord, Permit, StepId, StepStatus, WorkflowStep
-from .selectors import may_take_step
 
 
 @dataclass(frozen=True)
@@ -155,18 +154,6 @@ def _grouped(who: Who) -> str:
     return f"({who.text})" if isinstance(who, AnyOf) else who.text
 
 
-def _is_creator(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
-    return permit.created_by_id == actor.user.pk
-
-
-def _is_verifier(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
-    return permit.verifier_id == actor.user.pk
-
-
-def _is_approver(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
-    return permit.approver_id == actor.user.pk
-
-
 def _is_grade_a(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
     return actor.is_grade_a
 
@@ -190,14 +177,27 @@ def _pending_step_escalated(actor: Actor, permit: Permit, context: PolicyContext
     return context.pending_escalated
 
 
-def _may_take_pending_step(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
-    step_id = next(iter(context.pending_assignees), None)
-    return step_id is not None and may_take_step(permit, step_id=StepId(step_id), user=actor.user)
+@dataclass(frozen=True)
+class Part(Who):
+    """One of the three people of a permit, named by the permit's column that holds them."""
+
+    column: str  # "created_by_id", "verifier_id", "approver_id"
+    name: str  # "creator", "verifier", "approver"
+
+    def holder(self, permit: Permit) -> int | None:
+        return getattr(permit, self.column)
+
+    def __call__(self, actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+        return self.holder(permit) == actor.user.pk
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        return f"the {self.name}"
 
 
-creator = Rule(_is_creator, "the creator")
-verifier = Rule(_is_verifier, "the verifier")
-approver = Rule(_is_approver, "the approver")
+creator = Part("created_by_id", "creator")
+verifier = Part("verifier_id", "verifier")  # assigned to verify, then whoever verified
+approver = Part("approver_id", "approver")  # assigned to approve, then whoever approved
 grade_a = Rule(_is_grade_a, "a Grade A admin")
 project_admin = Rule(_is_project_admin, "a Grade A/B admin")
 any_member = Rule(_is_member, "any project member")
@@ -205,7 +205,6 @@ any_member = Rule(_is_member, "any project member")
 # roles its rule and chain name (ptw/jobs/overdue.py tells the same people).
 escalation_recipient = Rule(_is_escalation_recipient, "a recipient of the step's escalation")
 step_escalated = Rule(_pending_step_escalated, "once the pending step is overdue")
-eligible_for_pending_step = Rule(_may_take_pending_step, "eligible to take the pending step")
 
 
 @dataclass(frozen=True)
@@ -238,3 +237,27 @@ class assignee_of(Who):
 def permitted(who: Who, actor: Actor, permit: Permit, context: PolicyContext) -> bool:
     """Only active members of the permit's project act on it; then `who` decides."""
     return actor.membership is not None and who(actor, permit, context)
+
+
+# --- Four eyes: a permit's creator, verifier and approver are three different people ----------
+
+# The parts of a permit that whoever holds a step may not also play, whatever their grade.
+OTHER_PARTS: dict[StepId, tuple[Part, ...]] = {
+    StepId.VERIFICATION: (creator, approver),
+    StepId.APPROVAL: (creator, verifier),
+}
+
+
+def another_part(step: StepId) -> Who:
+    """Plays one of the permit's parts other than `step`'s (its holder may not take the step)."""
+    return AnyOf(OTHER_PARTS[step])
+
+
+def other_part_holders(permit: Permit, step: StepId) -> dict[int, str]:
+    """{user id: the part they play ("creator", ...)} of the people who may not hold `step` of the permit."""
+    holders: dict[int, str] = {}
+    for part in OTHER_PARTS[step]:
+        user_id = part.holder(permit)
+        if user_id is not None:
+            holders.setdefault(user_id, part.name)
+    return holders

@@ -6,7 +6,8 @@ from django.http import Http404
 from accounts.models import User
 from accounts.selectors import eligible_reviewers
 
-from .models import CloseoutTemplate, Permit, PermitCloseout, StepId, StepStatus, WorkflowStep
+from .models import CloseoutTemplate, Permit, PermitCloseout, PermitStatus, StepId, StepStatus, WorkflowStep
+from .policy import other_part_holders
 
 
 def permits_visible_to(user: User) -> QuerySet[Permit]:
@@ -44,38 +45,28 @@ def my_pending_steps(user: User) -> QuerySet[WorkflowStep]:
 def reviewer_candidates(permit: Permit, *, step: StepId, by: User) -> QuerySet[User]:
     """Who may be assigned to the permit's `step` when `by` assigns it, by username.
 
-    EPC and client members of the project, never the permit's creator; a client chooser picks
-    only client members. The creator is the chooser of the verifier, whoever assigns it; the
-    approver is chosen by whoever assigns it (the verifier, usually, when verifying).
-    The assigning services, the web forms and the API's candidate lists all read this.
+    EPC and client members of the project (a client chooser picks only client members), never
+    someone who plays another part of the permit (four eyes: its creator, verifier and approver
+    are three different people). The creator is the chooser of the verifier, whoever assigns
+    it; the approver is chosen by whoever assigns it — usually the person verifying, who then
+    becomes the verifier. The assigning services, the web forms and the API's candidate lists
+    all read this.
     """
     chooser = permit.created_by if step == StepId.VERIFICATION else by
-    return eligible_reviewers(project_id=permit.project_id, chooser=chooser, exclude_ids=[permit.created_by_id])
+    holders = other_part_holders(permit, step)
+    if step == StepId.APPROVAL and permit.status == PermitStatus.SUBMITTED:
+        # chosen while verifying: `by` is the verifier-to-be, not whoever was assigned to verify
+        holders = {user_id: part for user_id, part in holders.items() if part != "verifier"} | {by.pk: "verifier"}
+    return eligible_reviewers(project_id=permit.project_id, chooser=chooser, exclude_ids=holders)
 
 
-def may_take_step(permit: Permit, *, step_id: StepId, user: User) -> bool:
-    """Whether `user` may hold the permit's `step`: an eligible reviewer, and four eyes kept.
+def may_take_step(user: User, permit: Permit, *, step: StepId, by: User | None = None) -> bool:
+    """May `user` hold `step` of `permit` — be assigned it by `by`, or take it over (`by` omitted)?
 
-    Creator, verifier and approver are three different people: nobody takes a step of their
-    own permit, nor the other step of a permit they already verify or approve. (To be replaced
-    by the four-eyes selector of issue 9 once it lands.)
+    The one answer for every way a step changes hands (assignment, reassignment, take-over):
+    an eligible reviewer of the project who plays no other part of the permit.
     """
-    other = permit.approver_id if step_id == StepId.VERIFICATION else permit.verifier_id
-    if user.pk in (permit.created_by_id, other):
-        return False
-    return step_candidates(permit, step_id=step_id).filter(pk=user.pk).exists()
-
-
-def step_candidates(permit: Permit, *, step_id: StepId) -> QuerySet[User]:
-    """Who may be handed the permit's `step` by its escalation recipients (reassign, take over).
-
-    The chooser is the permit's creator for verification, as when assigning it; the
-    verifier, who chose the approver, for approval. Never the people already on the permit.
-    """
-    chooser = permit.created_by if step_id == StepId.VERIFICATION or permit.verifier is None else permit.verifier
-    other = permit.approver_id if step_id == StepId.VERIFICATION else permit.verifier_id
-    exclude = [permit.created_by_id, *([other] if other else [])]
-    return eligible_reviewers(project_id=permit.project_id, chooser=chooser, exclude_ids=exclude)
+    return reviewer_candidates(permit, step=step, by=by or user).filter(pk=user.pk).exists()
 
 
 def closeout_for(permit: Permit) -> PermitCloseout:

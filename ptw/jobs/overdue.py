@@ -15,10 +15,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from functools import partial
+from functools import cached_property, partial
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import ADMIN_GRADES, Grade, Membership
@@ -75,7 +75,7 @@ class DueStep:
     pk: int
     step_id: str
     name: str
-    assignee_id: int | None
+    assignee_id: int | None  # None also when the assignee left the project or was deactivated
     assignee_name: str
     pending_since: datetime
     acknowledged_at: datetime | None
@@ -84,6 +84,7 @@ class DueStep:
     rule_hours: Decimal | None
     rule_role: str | None
     permit: PermitFacts
+    creator_is_member: bool
     creator_name: str
 
 
@@ -111,6 +112,8 @@ _DUE_COLUMNS = (
     "instance__permit__created_by__first_name",
     "instance__permit__created_by__last_name",
     "instance__permit__created_by__username",
+    "assignee_is_member",
+    "creator_is_member",
 )
 
 
@@ -141,6 +144,8 @@ def _claim_due_steps(
         rule_id=Subquery(rule.values("pk")[:1]),
         rule_hours=Subquery(rule.values("time_limit_hours")[:1]),
         rule_role=Subquery(rule.values("escalate_to_role")[:1]),
+        assignee_is_member=_is_member_now("assignee"),
+        creator_is_member=_is_member_now("instance__permit__created_by"),
     ).order_by("next_check_at", "pk")
     rows = claimable(due).values_list(*_DUE_COLUMNS)[:size]
     return [
@@ -148,7 +153,8 @@ def _claim_due_steps(
             pk,
             step_id,
             name,
-            assignee_id,
+            # an assignee who left the project (or was deactivated) holds it no more: it escalates as unassigned
+            assignee_id if assignee_is_member else None,
             _display_name(a_first, a_last, a_username),
             pending_since,
             acknowledged_at,
@@ -165,6 +171,7 @@ def _claim_due_steps(
                 project_id=project_id,
                 creator_id=creator_id,
             ),
+            creator_is_member,
             _display_name(c_first, c_last, c_username),
         )
         for (
@@ -191,8 +198,19 @@ def _claim_due_steps(
             c_first,
             c_last,
             c_username,
+            assignee_is_member,
+            creator_is_member,
         ) in rows
     ]
+
+
+def _is_member_now(user: str) -> Exists:
+    """Whether the step's `user` (a path from the step) is an active user and active member of the permit's project."""
+    return Exists(
+        Membership.objects.filter(
+            user=OuterRef(user), project=OuterRef("instance__permit__project"), is_active=True, user__is_active=True
+        )
+    )
 
 
 def _display_name(first: str | None, last: str | None, username: str | None) -> str:
@@ -212,7 +230,7 @@ class _Plan:
 
 def _escalate(steps: list[DueStep], *, chains: Chains, now: datetime, bad_levels: dict[str, str]) -> dict[str, int]:
     days = LocalDays(now)
-    audiences = _Audiences.of(steps, chains)
+    audiences = _Audiences(steps, chains)
     plans = [_plan(step, chain_of(chains, step.rule_id), audiences, now, days) for step in steps]
     events, records = [], []
     for plan in plans:
@@ -280,53 +298,54 @@ def next_local_midnight(now: datetime, tz: zoneinfo.ZoneInfo) -> datetime:
     return datetime.combine(tomorrow, time.min, tzinfo=tz).astimezone(UTC)
 
 
-@dataclass
 class _Audiences:
-    """Who each audience is in the batch's projects: one query for all of them."""
+    """Who each audience is in the batch's projects: one query for all of them, made only if a level needs it."""
 
-    admins: dict[int, list[int]]  # project id → Grade A/B admins
-    grade_a: dict[int, list[int]]  # project id → Grade A admins
-    roles: dict[tuple[int, str], list[int]]  # (project id, role) → holders
+    def __init__(self, steps: list[DueStep], chains: Chains):
+        self.steps, self.chains = steps, chains
 
-    @classmethod
-    def of(cls, steps: list[DueStep], chains: Chains) -> "_Audiences":
-        found = cls(defaultdict(list), defaultdict(list), defaultdict(list))
-        if not steps:
-            return found
-        roles = {step.rule_role for step in steps if step.rule_role}
-        roles |= {level.role for chain in chains.values() for level in chain if level.role}
+    @cached_property
+    def _members(self) -> tuple[dict[int, list[int]], dict[int, list[int]], dict[tuple[int, str], list[int]]]:
+        """(project → Grade A/B admins, project → Grade A admins, (project, role) → holders)."""
+        admins: dict[int, list[int]] = defaultdict(list)
+        grade_a: dict[int, list[int]] = defaultdict(list)
+        holders: dict[tuple[int, str], list[int]] = defaultdict(list)
+        roles = {step.rule_role for step in self.steps if step.rule_role}
+        roles |= {level.role for chain in self.chains.values() for level in chain if level.role}
         members = (
             Membership.objects.filter(
-                project_id__in={step.permit.project_id for step in steps}, is_active=True, user__is_active=True
+                project_id__in={step.permit.project_id for step in self.steps}, is_active=True, user__is_active=True
             )
             .filter(Q(grade__in=ADMIN_GRADES) | Q(roles__name__in=roles))
             .values_list("project_id", "user_id", "grade", "roles__name")
             .order_by("user_id")
         )
         for project_id, user_id, grade, role in members:
-            groups = [found.roles[(project_id, role)]] if role in roles else []
+            groups = [holders[(project_id, role)]] if role in roles else []
             if grade in ADMIN_GRADES:
-                groups.append(found.admins[project_id])
+                groups.append(admins[project_id])
             if grade == Grade.A:
-                groups.append(found.grade_a[project_id])
+                groups.append(grade_a[project_id])
             for group in groups:
                 if user_id not in group:
                     group.append(user_id)
-        return found
+        return admins, grade_a, holders
 
     def recipients(self, step: DueStep, level: ChainLevel) -> list[int]:
         """Whom `level` tells about `step`: never the assignee (or the creator while unassigned) a second time."""
         project_id = step.permit.project_id
-        holder = step.assignee_id or step.permit.creator_id
+        # nobody holds it (or its holder left): the creator must assign someone, while still a member
+        holder = step.assignee_id or (step.permit.creator_id if step.creator_is_member else None)
         if level.audience == EscalationAudience.ASSIGNEE:
-            return [holder]
+            return [holder] if holder else []
+        admins, grade_a, holders = self._members
         if level.audience == EscalationAudience.ESCALATION:
-            users = self.roles.get((project_id, step.rule_role), []) if step.rule_role else []
-            users = users or self.admins.get(project_id, [])
+            users = holders.get((project_id, step.rule_role), []) if step.rule_role else []
+            users = users or admins.get(project_id, [])
         elif level.audience == EscalationAudience.GRADE_A:
-            users = self.grade_a.get(project_id, [])
+            users = grade_a.get(project_id, [])
         else:
-            users = self.roles.get((project_id, level.role), [])
+            users = holders.get((project_id, level.role), [])
         return [user_id for user_id in users if user_id != holder]
 
 
@@ -357,13 +376,22 @@ def _message(plan: _Plan, reach: Reached, user_id: int) -> str:
     """Which step, who holds it, for how long (or how soon it is due)."""
     step, permit, level = plan.step, plan.step.permit, reach.level
     what = f"The {step.name.lower()} of permit {permit.number} ({permit.title})"
-    holder = "you" if user_id == (step.assignee_id or permit.creator_id) else (step.assignee_name or step.creator_name)
+    if step.assignee_id is None:  # the creator must assign someone
+        holder = "you" if user_id == permit.creator_id else step.creator_name
+    else:
+        holder = "you" if user_id == step.assignee_id else step.assignee_name
     if level.is_warning:
         left = timedelta(hours=float(plan.limit_hours)) - plan.pending
         return f"{what} is due in {format_duration(left)} (limit {format_hours(plan.limit_hours)} h), with {holder}."
     how_long = f"{format_duration(plan.pending)} (limit {format_hours(plan.limit_hours)} h)"
     if step.assignee_id is None:
-        text = f"{what} has had nobody assigned for {how_long}: {holder} must assign someone."
+        if step.assignee_name:  # assigned to someone who left the project
+            text = (
+                f"{what} has been pending for {how_long} with {step.assignee_name}, who is no longer a member "
+                f"of the project: {holder} must assign someone else."
+            )
+        else:
+            text = f"{what} has had nobody assigned for {how_long}: {holder} must assign someone."
     else:
         text = f"{what} has been pending with {holder} for {how_long}."
     if level.audience != EscalationAudience.ASSIGNEE:
