@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from rest_framework import serializers
 
 from accounts.models import User
@@ -443,7 +443,11 @@ R = TypeVar("R")
 
 def guard(action: Action, *, permit: Permit, by: User) -> None:
     """Lock the permit's row, re-read it, and check that `by` may take `action` on it now."""
-    permit.refresh_from_db(from_queryset=Permit.objects.select_for_update())
+    # FOR NO KEY UPDATE: guards still exclude each other, but a sweep inserting rows that refer to
+    # the permit (escalation records: FOR KEY SHARE) is not blocked while it holds the step an
+    # action on the step waits for — the two would deadlock.
+    no_key = connection.features.has_select_for_no_key_update
+    permit.refresh_from_db(from_queryset=Permit.objects.select_for_update(no_key=no_key))
     require(actor_for(by, permit), permit, action)
 
 
