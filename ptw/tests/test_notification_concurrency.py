@@ -61,7 +61,9 @@ def test_eight_writers_of_the_same_notification_make_one_row_and_raise_nothing()
 def test_bulk_writers_overlapping_in_opposite_orders_neither_deadlock_nor_duplicate():
     permit = PermitFactory.create()
     users = User.objects.bulk_create([User(username=f"swept{i}") for i in range(400)])
-    Membership.objects.bulk_create(Membership(user=user, project=permit.project, company_type="contractor") for user in users)
+    Membership.objects.bulk_create(
+        Membership(user=user, project=permit.project, company_type="contractor") for user in users
+    )
     notices = [PermitNotice(user.pk, "ptw_escalated", PermitFacts.of(permit)) for user in users]
 
     def work(i):
