@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from accounts.models import CompanyType, Grade, Membership, MembershipRole, Project, User
+from delivery.models import ContactDetails
 
 from . import closeout, isolation, permits, workflow
 from .escalation_rules import save_escalation_rule
@@ -27,6 +28,7 @@ from .models import (
     PermitType,
     RiskLevel,
 )
+from .models.escalation import NotificationMethod
 from .selectors import closeout_for
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (the published demo password)
@@ -44,6 +46,7 @@ class DemoUser:
     grade: str
     roles: tuple[str, ...] = ()
     superuser: bool = False
+    mobile: str = ""  # E.164; SMS go to it (the console backend logs them)
 
 
 DEMO_USERS = (
@@ -67,6 +70,7 @@ DEMO_USERS = (
         "Shah",
         CompanyType.EPC,
         Grade.C,
+        mobile="+919876500001",
     ),
     DemoUser(
         "epc_admin_b",
@@ -75,6 +79,7 @@ DEMO_USERS = (
         CompanyType.EPC,
         Grade.B,
         roles=("manager",),
+        mobile="+919876500002",
     ),
     DemoUser(
         "client_approver",
@@ -90,6 +95,7 @@ DEMO_USERS = (
         CompanyType.CLIENT,
         Grade.A,
         roles=("safety_officer",),
+        mobile="+919876500003",
     ),
     DemoUser(
         "admin",
@@ -98,6 +104,7 @@ DEMO_USERS = (
         CompanyType.CLIENT,
         Grade.A,
         superuser=True,
+        mobile="+919876500004",
     ),
 )
 
@@ -171,6 +178,9 @@ ISOLATION_POINTS = (
     ("H-VLV-401", "valve", "hydraulic", "Crane C-4 hydraulic power unit"),
     ("M-SWT-701", "switch", "mechanical", "Conveyor CV-7 local stop"),
 )
+
+# Rules that reach people by more than e-mail (the others: e-mail).
+ESCALATION_RULE_METHODS = {("Electrical Work", "verification"): NotificationMethod.BOTH}
 
 ESCALATION_RULES = (
     # permit type, step, hours, role
@@ -542,6 +552,9 @@ def _seed_user(spec: DemoUser, project: Project, result: DemoResult) -> User:
         user=user, project=project, defaults={"company_type": spec.company_type, "grade": spec.grade}
     )
     result.count("memberships", created)
+    if spec.mobile:
+        _, created = ContactDetails.objects.get_or_create(user=user, defaults={"mobile_number": spec.mobile})
+        result.count("mobile numbers", created)
     for role in spec.roles:
         _, created = MembershipRole.objects.get_or_create(membership=membership, name=role)
         result.count("roles", created)
@@ -595,6 +608,13 @@ def _seed_escalation_rules(types: dict[str, PermitType], result: DemoResult) -> 
         if EscalationRule.objects.filter(permit_type=permit_type, step_name=step, is_active=True).exists():
             continue
         save_escalation_rule(
-            rule=EscalationRule(permit_type=permit_type, step_name=step, time_limit_hours=hours, escalate_to_role=role)
+            rule=EscalationRule(
+                permit_type=permit_type,
+                step_name=step,
+                time_limit_hours=hours,
+                escalate_to_role=role,
+                notification_method=ESCALATION_RULE_METHODS.get((type_name, step), NotificationMethod.EMAIL),
+            ),
+            by=None,
         )
         result.count("escalation rules", True)

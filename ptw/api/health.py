@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.deadline import Unanswered, read_within
+from delivery.health import outbox_health
 
 from ..escalation import JOBS
 from ..jobs.runs import mark_abandoned_runs
@@ -47,11 +48,20 @@ class QuarantinedRowSerializer(serializers.Serializer):
     quarantined_at = serializers.DateTimeField()
 
 
+class OutboxHealthSerializer(serializers.Serializer):
+    pending = serializers.IntegerField(help_text="E-mails and SMS waiting to be sent (or retried).")
+    oldest_pending_age_seconds = serializers.IntegerField(help_text="How long the oldest of them has waited.")
+    dead = serializers.IntegerField(help_text="Deliveries given up (permanent error or out of attempts).")
+    max_age_seconds = serializers.IntegerField(help_text="OUTBOX_HEALTH_MAX_AGE_SECONDS: older is stale.")
+    stale = serializers.BooleanField()
+
+
 class HealthSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["ok", "stale", "database_unavailable"])
     checked_at = serializers.DateTimeField()
     detail = serializers.CharField(required=False, help_text="Why the database could not be read.")
     jobs = JobHealthSerializer(many=True, help_text="Empty when the database could not be read.")
+    outbox = OutboxHealthSerializer(required=False, help_text="Absent when the database could not be read.")
     quarantined = QuarantinedRowSerializer(
         many=True,
         required=False,
@@ -72,7 +82,8 @@ class HealthView(APIView):
         description=(
             "Each PTW job's last success. 503 when a job's last success is older than twice its "
             "schedule (hourly jobs: 2 h, the 4-hourly closeout/isolation check: 8 h, the weekly "
-            "cleanup: 14 days) or it never succeeded. No authentication."
+            "cleanup: 14 days) or it never succeeded, and when the oldest e-mail or SMS waiting "
+            "to be sent is older than OUTBOX_HEALTH_MAX_AGE_SECONDS. No authentication."
         ),
         responses={
             200: HealthSerializer,
@@ -83,21 +94,29 @@ class HealthView(APIView):
     def get(self, request):
         now = timezone.now()
         try:
-            jobs, quarantined = read_within(partial(self._read, now), timeout=settings.HEALTH_TIMEOUT_SECONDS)
+            jobs, quarantined, outbox = read_within(partial(self._read, now), timeout=settings.HEALTH_TIMEOUT_SECONDS)
         except (Unanswered, DatabaseError) as error:
             logger.warning("Health: the database is unavailable: %s", error)
             body = {"status": "database_unavailable", "checked_at": now, "detail": DB_DOWN, "jobs": []}
             return Response(HealthSerializer(body).data, status=503)
-        stale = any(job["stale"] for job in jobs)
-        body = {"status": "stale" if stale else "ok", "checked_at": now, "jobs": jobs, "quarantined": quarantined}
+        stale = any(job["stale"] for job in jobs) or outbox["stale"]
+        body = {
+            "status": "stale" if stale else "ok",
+            "checked_at": now,
+            "jobs": jobs,
+            "outbox": outbox,
+            "quarantined": quarantined,
+        }
         return Response(HealthSerializer(body).data, status=503 if stale else 200)
 
     @classmethod
-    def _read(cls, now) -> tuple[list[dict], list[dict]]:
+    def _read(cls, now) -> tuple[list[dict], list[dict], dict]:
+        """Each job's health, the quarantined rows, the outbox's health (one probe, in its thread)."""
         mark_abandoned_runs(now=now)  # a killed run's "running" row must not hide that it failed
         quarantined = JobRowFailure.objects.filter(quarantined_at__isnull=False).order_by("-quarantined_at")
         fields = ("job", "row", "failures", "quarantined_at")
-        return [cls._job_health(job, now) for job in JOBS.values()], list(quarantined.values(*fields)[:50])
+        jobs = [cls._job_health(job, now) for job in JOBS.values()]
+        return jobs, list(quarantined.values(*fields)[:50]), outbox_health(now=now)
 
     @staticmethod
     def _job_health(job, now) -> dict:

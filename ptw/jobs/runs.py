@@ -10,8 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db import transaction
 from django.utils import timezone
 
 from ..models import JobRun
@@ -90,16 +89,6 @@ def mark_abandoned_runs(*, now: datetime, job: str | None = None) -> int:
         error=f"Abandoned: unfinished after {settings.PTW_JOB_RUN_ABANDONED_AFTER_MINUTES} min "
         "(its process was killed or lost, or the database went away).",
     )
-
-
-def claimable(queryset: QuerySet) -> QuerySet:
-    """Lock the selected rows, skipping rows another sweep holds (PostgreSQL); plain elsewhere.
-
-    SQLite has no row locks: its IMMEDIATE transactions (settings) serialise the sweeps instead.
-    """
-    if connection.features.has_select_for_update_skip_locked:
-        return queryset.select_for_update(skip_locked=True, of=("self",))
-    return queryset
 
 
 Claim = Callable[..., list]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ptw', '0007_permit_type_max_validity'),
+        ('ptw', '0009_permit_type_max_validity'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ptw', '0006_timestamps_from_services'),
+        ('ptw', '0008_escalation_chains'),
     ]
 
     operations = [
