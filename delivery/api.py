@@ -8,12 +8,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.requests import user_of
+from backend.serializers import StrictSerializer
 
 from . import preferences
 from .models import Channel, ContactDetails
 
 
-class ChannelsSerializer(serializers.Serializer):
+class ChannelsSerializer(StrictSerializer):  # a request body: unknown keys refused
     email = serializers.BooleanField(required=False)
     sms = serializers.BooleanField(required=False)
 
@@ -26,14 +27,14 @@ class TypeChoiceSerializer(serializers.Serializer):
     default_label = serializers.CharField(help_text="When the default depends on the notification, how.")
 
 
-class PreferencesInputSerializer(serializers.Serializer):
+class PreferencesInputSerializer(StrictSerializer):  # a request body: unknown keys refused
     preferences = serializers.DictField(
         child=ChannelsSerializer(),
         help_text='{type: {"email": bool, "sms": bool}}; types and channels left out keep their setting.',
     )
 
 
-class ContactSerializer(serializers.Serializer):
+class ContactSerializer(StrictSerializer):  # a request body: unknown keys refused
     email = serializers.EmailField(allow_blank=True)
     mobile_number = serializers.CharField(allow_blank=True, max_length=32, help_text="E.164, e.g. +919876543210.")
     hourly_digest = serializers.BooleanField(required=False, help_text="Gather non-critical e-mails into one an hour.")
