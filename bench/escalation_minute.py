@@ -1,0 +1,144 @@
+"""Benchmark: checks every minute (issue 12) — threshold → notification committed, and the idle sweep.
+
+1. Latency under the loop: S steps whose 4 h limit falls at random instants over the next
+   `--window` seconds; `manage.py ptw_check_escalations --loop 60` runs as a separate process.
+   For each step: the end of the run that committed its `ptw_overdue` (JobRun.finished_at, after
+   the commit) minus the instant its limit passed. Goal: p99 ≤ 60 s.
+2. Idle sweep: N pending steps (default 1,000,000), none due: the sweep's time and queries,
+   median of `--idle-runs` runs (what a sweep costs every minute when nothing is due).
+
+    .venv/bin/python bench/escalation_minute.py [--steps 300] [--window 120] [--idle-size 1000000]
+
+Runs on a private, throw-away PostgreSQL cluster (bench/pg_private.py, port 5441).
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from pg_private import private_cluster  # noqa: E402
+
+DB = "ptw_bench_minute"
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def loop_latency(sweep_bench, steps: int, window: float) -> dict:
+    """Seed `steps` steps crossing their limit within `window` s from now; let the loop notify them."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from notifications.models import Notification
+    from ptw.models import JobRun, WorkflowStep
+
+    sweep_bench.seed(steps * 10)  # (its own due rows are made not due below)
+    start = timezone.now()
+    crossings = {}
+    ids = list(WorkflowStep.objects.order_by("pk").values_list("pk", flat=True)[:steps])
+    step_gap = window / steps
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE ptw_workflowstep SET next_check_at = %s", [start + timedelta(days=1)])
+        for i, pk in enumerate(ids):
+            crossing = start + timedelta(seconds=5 + i * step_gap)
+            since = crossing - timedelta(hours=4)
+            cursor.execute(
+                "UPDATE ptw_workflowstep SET pending_since = %s, next_check_at = %s WHERE id = %s",
+                [since, crossing, pk],
+            )
+            crossings[pk] = crossing
+    JobRun.objects.all().delete()
+    Notification.objects.all().delete()
+    env = {**os.environ, "ESCALATIONS_ENABLED": "True", "LOG_LEVEL": "WARNING"}
+    loop = subprocess.Popen(
+        [sys.executable, "manage.py", "ptw_check_escalations", "--loop"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + window + 90
+        while time.monotonic() < deadline:
+            if Notification.objects.filter(notification_type="ptw_overdue").count() >= steps:
+                break
+            time.sleep(2)
+    finally:
+        loop.terminate()
+        loop.wait(timeout=60)
+    runs = dict(JobRun.objects.filter(finished_at__isnull=False).values_list("started_at", "finished_at"))
+    latencies = []
+    for step_pk, created in Notification.objects.filter(notification_type="ptw_overdue").values_list(
+        "data__step_pk", "created_at"
+    ):
+        committed = runs[created]  # the run that wrote it, finished after its commit
+        assert committed is not None
+        latencies.append((committed - crossings[step_pk]).total_seconds())
+    return {
+        "steps": steps,
+        "notified": len(latencies),
+        "p50": percentile(latencies, 50),
+        "p99": percentile(latencies, 99),
+        "max": max(latencies),
+        "runs": len(runs),
+    }
+
+
+def idle_sweep(sweep_bench, n: int, runs: int) -> dict:
+    """N pending steps, none due: the sweep's median time and its queries."""
+    sweep_bench.seed(n)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE ptw_workflowstep SET next_check_at = pending_since + interval '4 hours'")
+        cursor.execute("VACUUM ANALYZE ptw_workflowstep")
+    times, queries = [], 0
+    for _ in range(runs):
+        seconds, queries, report = sweep_bench.sweep()
+        assert report.counts["steps"] == 0
+        times.append(seconds)
+    return {"n": n, "median_ms": statistics.median(times) * 1000, "max_ms": max(times) * 1000, "queries": queries}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--steps", type=int, default=300)
+    parser.add_argument("--window", type=float, default=120.0)
+    parser.add_argument("--idle-size", type=int, default=1_000_000)
+    parser.add_argument("--idle-runs", type=int, default=20)
+    args = parser.parse_args()
+    with private_cluster(name="minutebench", port=5441) as dsn:
+        os.environ["DATABASE_URL"] = f"{dsn}/{DB}"
+        import escalation_sweep as sweep_bench  # django.setup() on the private cluster
+
+        sweep_bench.recreate_database()
+        print("command:", " ".join(["python", *sys.argv]))
+        print("machine:", sweep_bench.machine())
+        latency = loop_latency(sweep_bench, args.steps, args.window)
+        print(
+            f"loop (--loop, 60 s): {latency['notified']}/{latency['steps']} steps notified, {latency['runs']} runs; "
+            f"threshold → notification committed p50 {latency['p50']:.1f} s, p99 {latency['p99']:.1f} s, "
+            f"max {latency['max']:.1f} s (goal p99 ≤ 60 s)",
+            flush=True,
+        )
+        idle = idle_sweep(sweep_bench, args.idle_size, args.idle_runs)
+        print(
+            f"idle sweep, {idle['n']:,} pending steps, none due: median {idle['median_ms']:.1f} ms, "
+            f"max {idle['max_ms']:.1f} ms, {idle['queries']} queries (median of {args.idle_runs})"
+        )
+
+
+if __name__ == "__main__":
+    main()
