@@ -7,7 +7,11 @@
 2. Idle sweep: N pending steps (default 1,000,000), none due: the sweep's time and queries,
    median of `--idle-runs` runs (what a sweep costs every minute when nothing is due).
 
-    .venv/bin/python bench/escalation_minute.py [--steps 300] [--window 120] [--idle-size 1000000]
+    .venv/bin/python bench/escalation_minute.py [--steps 300] [--window 120] [--idle-size 1000000] [--beat] [--no-loop]
+
+--idle-size 0 skips the idle sweep; --no-loop the latency under the loop.
+
+With --beat, the same under Celery beat + one worker (broker CELERY_BROKER_URL).
 
 Runs on a private, throw-away PostgreSQL cluster (bench/pg_private.py, port 5441).
 """
@@ -17,8 +21,10 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,8 +41,31 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def loop_latency(sweep_bench, steps: int, window: float) -> dict:
-    """Seed `steps` steps crossing their limit within `window` s from now; let the loop notify them."""
+def start_loop() -> list[subprocess.Popen]:
+    """`ptw_check_escalations --loop` (60 s by default), as `make run` and cron-less deployments run it."""
+    command = [sys.executable, "manage.py", "ptw_check_escalations", "--loop"]
+    return [subprocess.Popen(command, cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+
+
+def start_beat(tmp: str) -> list[subprocess.Popen]:
+    """A Celery worker and Celery beat (backend/celery_app.py's schedule: the overdue check each minute)."""
+    celery = str(Path(sys.executable).parent / "celery")
+    commands = [
+        [celery, "-A", "backend", "worker", "-l", "WARNING", "-c", "1"],
+        [celery, "-A", "backend", "beat", "-l", "WARNING", "-s", f"{tmp}/beat-schedule"],
+    ]
+    return [
+        subprocess.Popen(command, cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for command in commands
+    ]
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "ESCALATIONS_ENABLED": "True", "LOG_LEVEL": "WARNING"}
+
+
+def latency(sweep_bench, steps: int, window: float, start) -> dict:
+    """Seed `steps` steps crossing their limit within `window` s from now; let the scheduler notify them."""
     from django.db import connection
     from django.utils import timezone
 
@@ -44,14 +73,14 @@ def loop_latency(sweep_bench, steps: int, window: float) -> dict:
     from ptw.models import JobRun, WorkflowStep
 
     sweep_bench.seed(steps * 10)  # (its own due rows are made not due below)
-    start = timezone.now()
+    began = timezone.now()
     crossings = {}
     ids = list(WorkflowStep.objects.order_by("pk").values_list("pk", flat=True)[:steps])
     step_gap = window / steps
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE ptw_workflowstep SET next_check_at = %s", [start + timedelta(days=1)])
+        cursor.execute("UPDATE ptw_workflowstep SET next_check_at = %s", [began + timedelta(days=1)])
         for i, pk in enumerate(ids):
-            crossing = start + timedelta(seconds=5 + i * step_gap)
+            crossing = began + timedelta(seconds=5 + i * step_gap)
             since = crossing - timedelta(hours=4)
             cursor.execute(
                 "UPDATE ptw_workflowstep SET pending_since = %s, next_check_at = %s WHERE id = %s",
@@ -60,15 +89,7 @@ def loop_latency(sweep_bench, steps: int, window: float) -> dict:
             crossings[pk] = crossing
     JobRun.objects.all().delete()
     Notification.objects.all().delete()
-    env = {**os.environ, "ESCALATIONS_ENABLED": "True", "LOG_LEVEL": "WARNING"}
-    loop = subprocess.Popen(
-        [sys.executable, "manage.py", "ptw_check_escalations", "--loop"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    processes = start()
     try:
         deadline = time.monotonic() + window + 90
         while time.monotonic() < deadline:
@@ -76,9 +97,15 @@ def loop_latency(sweep_bench, steps: int, window: float) -> dict:
                 break
             time.sleep(2)
     finally:
-        loop.terminate()
-        loop.wait(timeout=60)
-    runs = dict(JobRun.objects.filter(finished_at__isnull=False).values_list("started_at", "finished_at"))
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=60)
+    runs = dict(
+        JobRun.objects.filter(job="check_overdue_workflow_tasks", finished_at__isnull=False).values_list(
+            "started_at", "finished_at"
+        )
+    )
     latencies = []
     for step_pk, created in Notification.objects.filter(notification_type="ptw_overdue").values_list(
         "data__step_pk", "created_at"
@@ -101,8 +128,8 @@ def idle_sweep(sweep_bench, n: int, runs: int) -> dict:
     sweep_bench.seed(n)
     from django.db import connection
 
+    sweep_bench.sweep()  # the 1,000 due rows the seed leaves are sent and move on: nothing is due after
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE ptw_workflowstep SET next_check_at = pending_since + interval '4 hours'")
         cursor.execute("VACUUM ANALYZE ptw_workflowstep")
     times, queries = [], 0
     for _ in range(runs):
@@ -118,6 +145,8 @@ def main() -> None:
     parser.add_argument("--window", type=float, default=120.0)
     parser.add_argument("--idle-size", type=int, default=1_000_000)
     parser.add_argument("--idle-runs", type=int, default=20)
+    parser.add_argument("--beat", action="store_true", help="also measure under Celery beat + worker (REDIS_URL)")
+    parser.add_argument("--no-loop", dest="loop", action="store_false", help="skip the latency under the loop")
     args = parser.parse_args()
     with private_cluster(name="minutebench", port=5441) as dsn:
         os.environ["DATABASE_URL"] = f"{dsn}/{DB}"
@@ -126,13 +155,20 @@ def main() -> None:
         sweep_bench.recreate_database()
         print("command:", " ".join(["python", *sys.argv]))
         print("machine:", sweep_bench.machine())
-        latency = loop_latency(sweep_bench, args.steps, args.window)
-        print(
-            f"loop (--loop, 60 s): {latency['notified']}/{latency['steps']} steps notified, {latency['runs']} runs; "
-            f"threshold → notification committed p50 {latency['p50']:.1f} s, p99 {latency['p99']:.1f} s, "
-            f"max {latency['max']:.1f} s (goal p99 ≤ 60 s)",
-            flush=True,
-        )
+        with tempfile.TemporaryDirectory() as tmp:
+            schedulers = [("loop (--loop, 60 s)", start_loop)] if args.loop else []
+            if args.beat:
+                schedulers.append(("Celery beat + worker", partial(start_beat, tmp)))
+            for name, start in schedulers:
+                found = latency(sweep_bench, args.steps, args.window, start)
+                print(
+                    f"{name}: {found['notified']}/{found['steps']} steps notified, {found['runs']} runs; "
+                    f"threshold → notification committed p50 {found['p50']:.1f} s, p99 {found['p99']:.1f} s, "
+                    f"max {found['max']:.1f} s (goal p99 ≤ 60 s)",
+                    flush=True,
+                )
+        if not args.idle_size:
+            return
         idle = idle_sweep(sweep_bench, args.idle_size, args.idle_runs)
         print(
             f"idle sweep, {idle['n']:,} pending steps, none due: median {idle['median_ms']:.1f} ms, "
