@@ -30,6 +30,15 @@ app.conf.beat_schedule = {
         "task": "ptw.tasks.check_pending_closeout_and_isolation",
         "schedule": crontab(minute=0, hour="*/4"),  # every 4 hours
     },
+    "gather-hourly-digests": {
+        "task": "ptw.tasks.gather_hourly_digests",
+        "schedule": crontab(minute=1),  # every hour, just after it turns
+    },
+    # Retries of the outbox (each commit that queues deliveries also wakes a worker).
+    "dispatch-outbox": {
+        "task": "delivery.tasks.dispatch_outbox",
+        "schedule": 60.0,
+    },
     "cleanup-old-ptw-notifications": {
         "task": "ptw.tasks.cleanup_old_notifications",
         "schedule": crontab(minute=0, hour=0, day_of_week=0),  # weekly, Sunday

@@ -7,16 +7,18 @@
 2. Idle sweep: N pending steps (default 1,000,000), none due: the sweep's time and queries,
    median of `--idle-runs` runs (what a sweep costs every minute when nothing is due).
 
-    .venv/bin/python bench/escalation_minute.py [--steps 300] [--window 120] [--idle-size 1000000] [--beat] [--no-loop]
+    .venv/bin/python bench/escalation_minute.py [--steps 300] [--window 120] [--idle-sizes 10000,1000000]
+        [--beat] [--no-loop] [--port 5441]
 
---idle-size 0 skips the idle sweep; --no-loop the latency under the loop.
+--idle-sizes 0 skips the idle sweep; --no-loop the latency under the loop.
 
 With --beat, the same under Celery beat + one worker (broker CELERY_BROKER_URL).
 
-Runs on a private, throw-away PostgreSQL cluster (bench/pg_private.py, port 5441).
+Runs on a private, throw-away PostgreSQL cluster (bench/pg_private.py, --port 5441).
 """
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -124,10 +126,11 @@ def latency(sweep_bench, steps: int, window: float, start) -> dict:
 
 
 def idle_sweep(sweep_bench, n: int, runs: int) -> dict:
-    """N pending steps, none due: the sweep's median time and its queries."""
-    sweep_bench.seed(n)
+    """N pending steps, none due: the sweep's median time and its queries, and the claim's own time in the server."""
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
+    sweep_bench.seed(n)
     sweep_bench.sweep()  # the 1,000 due rows the seed leaves are sent and move on: nothing is due after
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE ptw_workflowstep")
@@ -136,19 +139,33 @@ def idle_sweep(sweep_bench, n: int, runs: int) -> dict:
         seconds, queries, report = sweep_bench.sweep()
         assert report.counts["steps"] == 0
         times.append(seconds)
-    return {"n": n, "median_ms": statistics.median(times) * 1000, "max_ms": max(times) * 1000, "queries": queries}
+    with CaptureQueriesContext(connection) as captured:
+        sweep_bench.sweep()
+    claim = next(query["sql"] for query in captured.captured_queries if "SKIP LOCKED" in query["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + claim)
+        plan = cursor.fetchone()[0][0]
+    return {
+        "n": n,
+        "median_ms": statistics.median(times) * 1000,
+        "max_ms": max(times) * 1000,
+        "queries": queries,
+        "claim_ms": plan["Execution Time"],
+        "claim_index": "workflowstep_due" in json.dumps(plan),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--steps", type=int, default=300)
     parser.add_argument("--window", type=float, default=120.0)
-    parser.add_argument("--idle-size", type=int, default=1_000_000)
+    parser.add_argument("--idle-sizes", default="10000,1000000", help="0: skip the idle sweep")
+    parser.add_argument("--port", type=int, default=5441)
     parser.add_argument("--idle-runs", type=int, default=20)
     parser.add_argument("--beat", action="store_true", help="also measure under Celery beat + worker (REDIS_URL)")
     parser.add_argument("--no-loop", dest="loop", action="store_false", help="skip the latency under the loop")
     args = parser.parse_args()
-    with private_cluster(name="minutebench", port=5441) as dsn:
+    with private_cluster(name=f"minutebench{args.port}", port=args.port) as dsn:
         os.environ["DATABASE_URL"] = f"{dsn}/{DB}"
         import escalation_sweep as sweep_bench  # django.setup() on the private cluster
 
@@ -167,13 +184,14 @@ def main() -> None:
                     f"max {found['max']:.1f} s (goal p99 ≤ 60 s)",
                     flush=True,
                 )
-        if not args.idle_size:
-            return
-        idle = idle_sweep(sweep_bench, args.idle_size, args.idle_runs)
-        print(
-            f"idle sweep, {idle['n']:,} pending steps, none due: median {idle['median_ms']:.1f} ms, "
-            f"max {idle['max_ms']:.1f} ms, {idle['queries']} queries (median of {args.idle_runs})"
-        )
+        for size in [int(size) for size in args.idle_sizes.split(",") if int(size)]:
+            idle = idle_sweep(sweep_bench, size, args.idle_runs)
+            print(
+                f"idle sweep, {idle['n']:,} pending steps, none due: median {idle['median_ms']:.1f} ms, "
+                f"max {idle['max_ms']:.1f} ms, {idle['queries']} queries (median of {args.idle_runs}); "
+                f"the claim in the server {idle['claim_ms']:.2f} ms (index workflowstep_due: {idle['claim_index']})",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.models import CompanyType, Grade, Membership, MembershipRole, Project, User
+from delivery.models import ContactDetails
 
 from . import closeout, escalation_actions, isolation, permits, workflow
 from .escalation_rules import save_escalation_chain, save_escalation_rule
@@ -31,6 +32,7 @@ from .models import (
     RiskLevel,
     WorkflowStep,
 )
+from .models.escalation import NotificationMethod
 from .selectors import closeout_for
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (the published demo password)
@@ -48,6 +50,7 @@ class DemoUser:
     grade: str
     roles: tuple[str, ...] = ()
     superuser: bool = False
+    mobile: str = ""  # E.164; SMS go to it (the console backend logs them)
 
 
 DEMO_USERS = (
@@ -71,6 +74,7 @@ DEMO_USERS = (
         "Shah",
         CompanyType.EPC,
         Grade.C,
+        mobile="+919876500001",
     ),
     DemoUser(
         "epc_admin_b",
@@ -79,6 +83,7 @@ DEMO_USERS = (
         CompanyType.EPC,
         Grade.B,
         roles=("manager",),
+        mobile="+919876500002",
     ),
     DemoUser(
         "client_approver",
@@ -94,6 +99,7 @@ DEMO_USERS = (
         CompanyType.CLIENT,
         Grade.A,
         roles=("safety_officer",),
+        mobile="+919876500003",
     ),
     DemoUser(
         "admin",
@@ -102,6 +108,7 @@ DEMO_USERS = (
         CompanyType.CLIENT,
         Grade.A,
         superuser=True,
+        mobile="+919876500004",
     ),
 )
 
@@ -175,6 +182,9 @@ ISOLATION_POINTS = (
     ("H-VLV-401", "valve", "hydraulic", "Crane C-4 hydraulic power unit"),
     ("M-SWT-701", "switch", "mechanical", "Conveyor CV-7 local stop"),
 )
+
+# Rules that reach people by more than e-mail (the others: e-mail).
+ESCALATION_RULE_METHODS = {("Electrical Work", "verification"): NotificationMethod.BOTH}
 
 ESCALATION_RULES = (
     # permit type, step, hours, role
@@ -591,6 +601,9 @@ def _seed_user(spec: DemoUser, project: Project, result: DemoResult) -> User:
         user=user, project=project, defaults={"company_type": spec.company_type, "grade": spec.grade}
     )
     result.count("memberships", created)
+    if spec.mobile:
+        _, created = ContactDetails.objects.get_or_create(user=user, defaults={"mobile_number": spec.mobile})
+        result.count("mobile numbers", created)
     for role in spec.roles:
         _, created = MembershipRole.objects.get_or_create(membership=membership, name=role)
         result.count("roles", created)
@@ -647,7 +660,12 @@ def _seed_escalation_rules(project: Project, types: dict[str, PermitType], resul
             continue
         rule = save_escalation_rule(
             rule=EscalationRule(
-                project=project, permit_type=permit_type, step_name=step, time_limit_hours=hours, escalate_to_role=role
+                project=project,
+                permit_type=permit_type,
+                step_name=step,
+                time_limit_hours=hours,
+                escalate_to_role=role,
+                notification_method=ESCALATION_RULE_METHODS.get((type_name, step), NotificationMethod.EMAIL),
             ),
             by=None,
         )

@@ -149,6 +149,9 @@ def build_ptw_notification(event: PermitNotice, *, now: datetime) -> NewNotifica
         "permit_id": permit.id,
         "permit_number": permit.number,
         "permit_type": permit.type_name,
+        # For e-mails and SMS (delivery/messages.py): what it concerns, and the zone of its times.
+        "about": f"{permit.number} ({permit.title})",
+        "time_zone": permit.time_zone or settings.TIME_ZONE,
         **(event.extra_data or {}),
     }
     message = event.message or _DEFAULT_MESSAGES[event.event_type].format(number=permit.number, title=permit.title)

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.models import ADMIN_GRADES, Grade, Membership
 from backend.bulk import insert_ignore, set_column_by_id
+from backend.claims import claimable
 
 from ..durations import format_duration, format_hours
 from ..escalation_chains import ChainLevel, Chains, Hold, Reached, chain_of, load_chains, walk_chain
@@ -34,7 +35,7 @@ from ..models import (
 )
 from ..models.escalation import EscalationAudience
 from ..notification_utils import PermitFacts, PermitNotice, create_ptw_notifications
-from .runs import JobReport, claimable, record_job_run, sweep_in_batches
+from .runs import JobReport, record_job_run, sweep_in_batches
 
 JOB = "check_overdue_workflow_tasks"
 
@@ -83,6 +84,7 @@ class DueStep:
     rule_id: int | None
     rule_hours: Decimal | None
     rule_role: str | None
+    rule_method: str | None
     permit: PermitFacts
     creator_is_member: bool
     creator_name: str
@@ -102,6 +104,7 @@ _DUE_COLUMNS = (
     "rule_id",
     "rule_hours",
     "rule_role",
+    "rule_method",
     "instance__permit_id",
     "instance__permit__permit_number",
     "instance__permit__title",
@@ -144,6 +147,7 @@ def _claim_due_steps(
         rule_id=Subquery(rule.values("pk")[:1]),
         rule_hours=Subquery(rule.values("time_limit_hours")[:1]),
         rule_role=Subquery(rule.values("escalate_to_role")[:1]),
+        rule_method=Subquery(rule.values("notification_method")[:1]),
         assignee_is_member=_is_member_now("assignee"),
         creator_is_member=_is_member_now("instance__permit__created_by"),
     ).order_by("next_check_at", "pk")
@@ -162,6 +166,7 @@ def _claim_due_steps(
             rule_id,
             rule_hours,
             rule_role,
+            rule_method,
             PermitFacts(
                 id=permit_id,
                 number=number,
@@ -188,6 +193,7 @@ def _claim_due_steps(
             rule_id,
             rule_hours,
             rule_role,
+            rule_method,
             permit_id,
             number,
             title,
@@ -365,6 +371,9 @@ def _event(plan: _Plan, reach: Reached, user_id: int) -> PermitNotice:
             "assignee_id": step.assignee_id,
             "pending_hours": _hours(plan.pending),
             "time_limit_hours": float(plan.limit_hours),
+            "waiting_since": step.pending_since.isoformat(),
+            # The rule's channels (ptw/notification_routes.py); absent without a rule: e-mail.
+            **({"notification_method": step.rule_method} if step.rule_method else {}),
         },
         dedupe_extra=f"step:{step.pk}:level:{level.level}{repeat}",
         # the page's escalation section: acknowledge, reassign, take over

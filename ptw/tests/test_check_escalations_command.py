@@ -80,19 +80,18 @@ def test_loop_runs_rounds_until_sigterm_in_process(db, monkeypatch, capsys):
 
 
 def test_loop_without_seconds_runs_every_minute(db, monkeypatch, capsys):
-    waits = []
+    rounds_left = []
 
-    def wait(event, timeout=None):
-        waits.append(timeout)
-        event.set()  # one round is enough to see the interval
-        return True
+    def dispatch_until(stop, *, deadline):
+        rounds_left.append(deadline - time.monotonic())
+        stop.set()  # one round is enough to see the interval
 
-    monkeypatch.setattr(command.threading.Event, "wait", wait)
+    monkeypatch.setattr(command.outbox_loop, "dispatch_until", dispatch_until)
 
     call_command("ptw_check_escalations", "--loop")
 
     assert capsys.readouterr().out.startswith("Running check_overdue_workflow_tasks every 60 s;")
-    assert 59 < waits[0] <= 60
+    assert 59 < rounds_left[0] <= 60
 
 
 def test_loop_as_a_process_stops_cleanly_on_sigterm(tmp_path):

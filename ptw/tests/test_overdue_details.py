@@ -65,6 +65,9 @@ def test_the_overdue_notice_carries_the_step_level_and_times_and_is_keyed_by_ste
         "assignee_id": verifier.pk,
         "pending_hours": 5.5,
         "time_limit_hours": 4.0,
+        "about": f"{permit.permit_number} ({permit.title})",
+        "time_zone": "UTC",
+        "waiting_since": MONDAY_9AM.isoformat(),
     }
     assert notice.dedupe_key == generate_dedupe_key(
         verifier.pk, "ptw_overdue", permit.pk, f"step:{step.pk}:level:1", now=h(5, 30), tz=ZoneInfo("UTC")
