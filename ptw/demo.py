@@ -614,6 +614,7 @@ def _seed_escalation_rules(types: dict[str, PermitType], result: DemoResult) -> 
                 time_limit_hours=hours,
                 escalate_to_role=role,
                 notification_method=ESCALATION_RULE_METHODS.get((type_name, step), NotificationMethod.EMAIL),
-            )
+            ),
+            by=None,
         )
         result.count("escalation rules", True)

@@ -46,6 +46,10 @@ ROUTES: dict[str, Route] = {
     "ptw_activated": Route(IN_APP_ONLY, ask="Nothing: work has started."),
     "ptw_completed": Route(IN_APP_ONLY, ask="Nothing: work is completed."),
     "ptw_closeout_required": Route(EMAIL, ask="Complete the closeout checklist before the permit ends."),
+    # Escalation chains (issue 12): the warning before the limit follows the rule, like the overdue notice;
+    # an acknowledgement only tells the others reached that someone has taken the task up.
+    "ptw_task_due_soon": Route(by_rule, default_label=RULE, ask="Act on the step before its time limit."),
+    "ptw_escalation_acknowledged": Route(IN_APP_ONLY, ask="Nothing, unless you disagree: the task has been taken up."),
     # Safety-critical: never muted below one off-screen channel, never held for a digest.
     "ptw_expiring": Route(EMAIL, critical=True, ask="Finish and close the work, or stop it, before the end time."),
     "ptw_expired": Route(EMAIL, critical=True, ask="Make the site safe: the permit no longer covers the work."),

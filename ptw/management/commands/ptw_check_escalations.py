@@ -1,7 +1,7 @@
-"""python manage.py ptw_check_escalations [--all] [--loop SECONDS]
+"""python manage.py ptw_check_escalations [--all] [--loop [SECONDS]]
 
 Runs the overdue check (or every job with --all) once, printing each job's counts, and exits
-non-zero if a job failed, so cron notices. With --loop it runs them again every SECONDS until
+non-zero if a job failed, so cron notices. With --loop it runs them again every SECONDS (60 by default) until
 SIGTERM or SIGINT (deployments without Celery, and `make run`); between rounds it sends the
 outbox's e-mails and SMS every OUTBOX_POLL_SECONDS.
 """
@@ -18,6 +18,8 @@ from delivery import loop as outbox_loop
 from ptw.escalation import JOBS, run_job
 
 DEFAULT_JOB = "check_overdue_workflow_tasks"
+# As often as Celery beat runs the overdue and expiry checks (backend/celery_app.py).
+DEFAULT_LOOP_SECONDS = 60.0
 
 
 class Command(BaseCommand):
@@ -28,8 +30,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--loop",
             type=float,
+            nargs="?",
+            const=DEFAULT_LOOP_SECONDS,
             metavar="SECONDS",
-            help="Keep running, starting a round every SECONDS, until SIGTERM/SIGINT.",
+            help=f"Keep running, a round every SECONDS (default {DEFAULT_LOOP_SECONDS:g}), until SIGTERM/SIGINT.",
         )
 
     def handle(self, *args, **options):
