@@ -47,3 +47,8 @@ def check_pending_closeout_and_isolation() -> dict[str, object]:
 @retrying_task
 def cleanup_old_notifications() -> dict[str, object]:
     return _run("cleanup_old_notifications")
+
+
+@retrying_task
+def gather_hourly_digests() -> dict[str, object]:
+    return _run("gather_hourly_digests")

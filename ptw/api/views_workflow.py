@@ -16,7 +16,18 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ptw.actions import ACTIONS, APPROVE, ASSIGN_VERIFIER, INITIATE, ISOLATION_POINT, PERMIT, VERIFY, Action, Target
+from ptw.actions import (
+    ACTIONS,
+    APPROVE,
+    ASSIGN_VERIFIER,
+    INITIATE,
+    ISOLATION_POINT,
+    PERMIT,
+    VERIFY,
+    WORKFLOW_STEP,
+    Action,
+    Target,
+)
 from ptw.actions import available_actions as actions_available
 from ptw.models import WorkflowStep
 from ptw.policy import actor_for
@@ -29,6 +40,7 @@ from .views_base import parse, permit_response
 # How each target is rendered back: the permit (with my actions now), or the part acted on.
 RESPONSES: dict[Target, tuple[type[serializers.Serializer], Callable[[Request, int, Any], Response]]] = {
     PERMIT: (PermitDetailSerializer, lambda request, pk, result: permit_response(request, pk)),
+    WORKFLOW_STEP: (PermitDetailSerializer, lambda request, pk, result: permit_response(request, pk)),
     ISOLATION_POINT: (
         PermitIsolationPointSerializer,
         lambda request, pk, result: Response(PermitIsolationPointSerializer(result).data),

@@ -7,11 +7,13 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from backend.claims import claimable
+
 from ..models import Permit, PermitStatus
 from ..notification_utils import PermitFacts, notify_permit_expiring
 from ..states import LIVE_STATUSES
 from ..workflow import expire_permit
-from .runs import JobReport, claimable, record_job_run, sweep_in_batches
+from .runs import JobReport, record_job_run, sweep_in_batches
 
 
 def auto_expire_permits(*, now: datetime) -> JobReport:

@@ -45,8 +45,12 @@ def test_every_routed_action_has_its_route_and_route_name():
         "isolate_point": "/api/v1/ptw/permits/7/isolation/3/isolate/",
         "verify_isolation": "/api/v1/ptw/permits/7/isolation/3/verify/",
         "deisolate_point": "/api/v1/ptw/permits/7/isolation/3/deisolate/",
+        "acknowledge_escalation": "/api/v1/ptw/permits/7/steps/3/acknowledge/",
+        "reassign_step": "/api/v1/ptw/permits/7/steps/3/reassign/",
+        "take_over_step": "/api/v1/ptw/permits/7/steps/3/take-over/",
     }
 
 
 def _ids(action) -> dict[str, int]:
-    return {"pk": 7, "assignment_id": 3} if action.target.kwarg else {"pk": 7}
+    part = {"assignment": "assignment_id", "step": "step_id"}
+    return {"pk": 7, part[action.target.kwarg]: 3} if action.target.kwarg else {"pk": 7}

@@ -27,7 +27,11 @@ def test_the_schema_page_renders_for_a_logged_in_user(client_for, creator):
 def test_every_ptw_route_is_in_the_schema(schema):
     documented = set(schema["paths"])
     routes = {
-        "/api/v1/" + str(pattern.pattern).replace("<int:pk>", "{id}").replace("<int:assignment_id>", "{assignment_id}")
+        "/api/v1/"
+        + str(pattern.pattern)
+        .replace("<int:pk>", "{id}")
+        .replace("<int:assignment_id>", "{assignment_id}")
+        .replace("<int:step_id>", "{step_id}")
         for pattern in urlpatterns
     }
 

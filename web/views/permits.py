@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.requests import AuthenticatedHttpRequest
-from ptw.actions import ACTIONS, EDIT, PERMIT, require
+from ptw.actions import ACTIONS, EDIT, ISOLATION_POINT, PERMIT, require
 from ptw.board.limits import step_limits
 from ptw.board.listing import permit_page, permits_matching
 from ptw.board.scope import board_projects
@@ -141,7 +141,11 @@ def _render_detail(
         "forms": forms,
         "actions": ACTIONS,
         # A refused isolation point step is shown above the table, with its errors.
-        "isolation_error": (bound_action, bound_form) if bound_action and bound_action.target is not PERMIT else None,
+        "isolation_error": (
+            (bound_action, bound_form) if bound_action and bound_action.target is ISOLATION_POINT else None
+        ),
+        # Acting on the pending step's escalation (acknowledge, reassign, take over).
+        "step_actions": actions.step_forms(permit, request.user, allowed=allowed, bound=bound),
         "isolation_rows": actions.isolation_rows(permit, request.user, allowed=allowed),
         "closeout": PermitCloseout.objects.filter(permit=permit).first(),
         "steps": selectors.permit_steps(permit, now=timezone.now()),
