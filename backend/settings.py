@@ -208,7 +208,7 @@ PTW_DEFAULT_VERIFIER_USERNAME = env("PTW_DEFAULT_VERIFIER_USERNAME", default="")
 # Links in e-mails and SMS are absolute: SITE_URL + /dashboard/ptw/view/{id}.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # EMAIL_URL=smtp+tls://user:password@smtp.example.com:587 in production (django-environ's e-mail URL).
-# Unset: every e-mail is written as a file under var/sent-mail/ (the demo; the delivery log shows it).
+# Unset: e-mails are written to files under var/sent-mail/ (the demo; the delivery log shows each).
 if env("EMAIL_URL", default=""):
     globals().update(env.email_url("EMAIL_URL"))
 else:
