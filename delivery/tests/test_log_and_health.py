@@ -29,6 +29,7 @@ def superuser(django_user_model):
     return django_user_model.objects.create_superuser("root", "root@example.com", "pass-12345-long")
 
 
+@pytest.mark.django_db(transaction=True)  # health reads in a thread of its own, on its own connection
 def test_a_refused_address_is_dead_and_shows_in_the_admin_and_in_health(
     smtp, jobs_fresh, api_client, client, superuser, project, creator, verifier, permit_type
 ):
@@ -47,6 +48,7 @@ def test_a_refused_address_is_dead_and_shows_in_the_admin_and_in_health(
     assert "550" in detail and "Verification required" in detail  # the error, and the mail as rendered
 
 
+@pytest.mark.django_db(transaction=True)  # health reads in a thread of its own, on its own connection
 def test_health_answers_503_when_a_delivery_has_waited_too_long(
     settings, jobs_fresh, api_client, project, creator, verifier, permit_type
 ):
