@@ -77,7 +77,7 @@ def cases(people: dict[str, User]) -> dict[str, Case]:
         "complete": Case(S.ACTIVE, {}, {}),
         "suspend": Case(S.ACTIVE, {"comment": "Gas alarm"}, {"comment": "Gas alarm"}),
         "resume": Case(S.SUSPENDED, {}, {}),
-        "cancel": Case(S.SUBMITTED, {}, {}),
+        "cancel": Case(S.SUBMITTED, {"comment": "No longer needed"}, {"comment": "No longer needed", "confirm": "on"}),
         "resubmit": Case(S.REJECTED, {}, {}),
     }
 

@@ -87,6 +87,7 @@ def test_the_board_has_no_inline_script_or_style(client, creator, submitted):
     assert "<script>" not in html and " style=" not in html and "onclick" not in html
     assert re.findall(r"<script[^>]*>", html) == [
         '<script src="/static/web/bell.js" defer>',
+        '<script src="/static/web/forms.js" defer>',
         '<script src="/static/web/board.js" defer>',
     ]
 
