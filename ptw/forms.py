@@ -83,7 +83,7 @@ class CommentForm(ActionForm):
 
 
 class RequiredCommentForm(ActionForm):
-    comment = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(max_length=2000, label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class UserChoiceField(forms.ModelChoiceField):

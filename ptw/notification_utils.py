@@ -35,6 +35,15 @@ PTW_NOTIFICATION_TYPES: dict[str, str] = {
     "ptw_isolation_pending": "Isolation verification pending",
     "ptw_escalated": "Task escalated",
     "ptw_overdue": "Task overdue",
+    # Validity (issue 15): suspension, extensions, shift handover.
+    "ptw_suspended": "Work suspended",
+    "ptw_resumed": "Work resumed",
+    "ptw_extension_requested": "Extension requested",
+    "ptw_extension_approved": "Extension approved",
+    "ptw_extension_rejected": "Extension rejected",
+    "ptw_handover_requested": "Handover requested",
+    "ptw_handover_accepted": "Handover accepted",
+    "ptw_handover_declined": "Handover declined",
 }
 
 _DEFAULT_MESSAGES: dict[str, str] = {
@@ -52,6 +61,14 @@ _DEFAULT_MESSAGES: dict[str, str] = {
     "ptw_isolation_pending": "Permit {number} ({title}) has isolation points not yet verified.",
     "ptw_escalated": "A workflow task on permit {number} ({title}) is overdue and has been escalated to you.",
     "ptw_overdue": "Your task on permit {number} ({title}) is overdue.",
+    "ptw_suspended": "Work under permit {number} ({title}) is suspended.",
+    "ptw_resumed": "Work under permit {number} ({title}) has resumed.",
+    "ptw_extension_requested": "An extension of permit {number} ({title}) is waiting for your decision.",
+    "ptw_extension_approved": "The extension of permit {number} ({title}) was approved.",
+    "ptw_extension_rejected": "The extension of permit {number} ({title}) was rejected.",
+    "ptw_handover_requested": "Permit {number} ({title}) is being handed over to you.",
+    "ptw_handover_accepted": "The handover of permit {number} ({title}) was accepted.",
+    "ptw_handover_declined": "The handover of permit {number} ({title}) was declined.",
 }
 
 
@@ -80,6 +97,12 @@ class PermitFacts:
     creator_id: int
     verifier_id: int | None = None
     approver_id: int | None = None
+    holder_id: int | None = None  # None: the creator holds it (no handover yet)
+
+    @property
+    def holder(self) -> int:
+        """Who holds the permit now: they get what is meant for the person doing the work."""
+        return self.holder_id or self.creator_id
 
     @classmethod
     def of(cls, permit: Permit) -> "PermitFacts":
@@ -93,6 +116,7 @@ class PermitFacts:
             creator_id=permit.created_by_id,
             verifier_id=permit.verifier_id,
             approver_id=permit.approver_id,
+            holder_id=permit.holder_id,
         )
 
 
@@ -131,6 +155,10 @@ class PermitNotice:
     extra_data: dict[str, Any] | None = None
     sender_id: int | None = None
     dedupe_extra: str | None = None
+    # The moment whose local date keys the dedupe (default: now). A notice due at a fixed moment
+    # (a warning before the end) passes that moment, so a sweep running on either side of the
+    # site's midnight still writes it once.
+    dedupe_at: datetime | None = None
 
 
 def build_ptw_notification(event: PermitNotice, *, now: datetime) -> NewNotification:
@@ -156,7 +184,12 @@ def build_ptw_notification(event: PermitNotice, *, now: datetime) -> NewNotifica
         subject_type=PERMIT_SUBJECT,
         subject_id=permit.id,
         dedupe_key=generate_dedupe_key(
-            event.user_id, event.event_type, permit.id, event.dedupe_extra, now=now, tz=_zone(permit.time_zone)
+            event.user_id,
+            event.event_type,
+            permit.id,
+            event.dedupe_extra,
+            now=event.dedupe_at or now,
+            tz=_zone(permit.time_zone),
         ),
     )
 
@@ -186,7 +219,7 @@ def create_ptw_notifications(events: Sequence[PermitNotice], *, now: datetime) -
     return notify_many([build_ptw_notification(event, now=now) for event in events], now=now)
 
 
-def _notices(
+def permit_notices(
     user_ids: Iterable[int | None],
     event_type: str,
     permit: PermitFacts,
@@ -205,7 +238,7 @@ def _notices(
 
 
 def _notify_each(user_ids: Iterable[int | None], event_type: str, permit: PermitFacts, *, now: datetime, **kwargs: Any):
-    return create_ptw_notifications(_notices(user_ids, event_type, permit, **kwargs), now=now)
+    return create_ptw_notifications(permit_notices(user_ids, event_type, permit, **kwargs), now=now)
 
 
 def _notify_all(
@@ -216,7 +249,7 @@ def _notify_all(
     now: datetime,
 ) -> list[int]:
     """The same event about many permits (a sweep's batch) in one insert."""
-    notices = [notice for permit in permits for notice in _notices(recipients(permit), event_type, permit)]
+    notices = [notice for permit in permits for notice in permit_notices(recipients(permit), event_type, permit)]
     return create_ptw_notifications(notices, now=now)
 
 
@@ -273,7 +306,7 @@ def notify_permit_activated(permit: PermitFacts, *, sender_id: int | None = None
 
 def notify_permit_completed(permit: PermitFacts, *, sender_id: int | None = None, now: datetime) -> list[int]:
     return _notify_each(
-        [permit.creator_id, permit.verifier_id, permit.approver_id],
+        [permit.holder, permit.creator_id, permit.verifier_id, permit.approver_id],
         "ptw_completed",
         permit,
         sender_id=sender_id,
@@ -281,21 +314,69 @@ def notify_permit_completed(permit: PermitFacts, *, sender_id: int | None = None
     )
 
 
-def notify_permit_expired(permit: PermitFacts, *, now: datetime) -> list[int]:
-    return _notify_each([permit.creator_id], "ptw_expired", permit, now=now)
+def notify_permit_suspended(permit: PermitFacts, *, reason: str, ends: str, sender_id: int, now: datetime) -> list[int]:
+    """`ptw_suspended` to the holder, verifier and approver, with the reason; each suspension is news."""
+    message = (
+        f"Work under permit {permit.number} ({permit.title}) is suspended: {reason} "
+        f"The permit still expires at {ends} unless it is extended."
+    )
+    return _notify_each(
+        [permit.holder, permit.verifier_id, permit.approver_id],
+        "ptw_suspended",
+        permit,
+        sender_id=sender_id,
+        message=message,
+        extra_data={"reason": reason},
+        dedupe_extra=f"at:{now.isoformat()}",
+        now=now,
+    )
+
+
+def notify_permit_resumed(permit: PermitFacts, *, comment: str, sender_id: int, now: datetime) -> list[int]:
+    """`ptw_resumed` to the same people as the suspension."""
+    message = f"Work under permit {permit.number} ({permit.title}) has resumed."
+    if comment:
+        message += f" {comment}"
+    return _notify_each(
+        [permit.holder, permit.verifier_id, permit.approver_id],
+        "ptw_resumed",
+        permit,
+        sender_id=sender_id,
+        message=message,
+        dedupe_extra=f"at:{now.isoformat()}",
+        now=now,
+    )
+
+
+def notify_permit_expired(permit: PermitFacts, *, was_suspended: bool = False, now: datetime) -> list[int]:
+    """`ptw_expired` to the holder; a permit that expired while suspended also tells those told of the suspension."""
+    if not was_suspended:
+        return _notify_each([permit.holder], "ptw_expired", permit, now=now)
+    message = (
+        f"Permit {permit.number} ({permit.title}) expired while suspended: its planned end time passed "
+        "before the work resumed. The work may not resume under this permit."
+    )
+    return _notify_each(
+        [permit.holder, permit.verifier_id, permit.approver_id],
+        "ptw_expired",
+        permit,
+        message=message,
+        extra_data={"while_suspended": True},
+        now=now,
+    )
 
 
 # The reminders take a sweep's batch of permits: one insert for all of them.
 
 
 def notify_permit_expiring(permits: Iterable[PermitFacts], *, now: datetime) -> list[int]:
-    """`ptw_expiring` to each permit's creator."""
-    return _notify_all(permits, "ptw_expiring", lambda permit: [permit.creator_id], now=now)
+    """`ptw_expiring` to each permit's holder."""
+    return _notify_all(permits, "ptw_expiring", lambda permit: [permit.holder], now=now)
 
 
 def notify_closeout_required(permits: Iterable[PermitFacts], *, now: datetime) -> list[int]:
-    """`ptw_closeout_required` to each permit's creator."""
-    return _notify_all(permits, "ptw_closeout_required", lambda permit: [permit.creator_id], now=now)
+    """`ptw_closeout_required` to each permit's holder."""
+    return _notify_all(permits, "ptw_closeout_required", lambda permit: [permit.holder], now=now)
 
 
 def notify_isolation_pending(permits: Iterable[PermitFacts], *, now: datetime) -> list[int]:

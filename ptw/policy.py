@@ -134,6 +134,10 @@ def _is_creator(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
     return permit.created_by_id == actor.user.pk
 
 
+def _is_holder(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+    return permit.holder_user_id == actor.user.pk
+
+
 def _is_verifier(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
     return permit.verifier_id == actor.user.pk
 
@@ -155,6 +159,7 @@ def _is_member(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
 
 
 creator = Rule(_is_creator, "the creator")
+holder = Rule(_is_holder, "the holder")
 verifier = Rule(_is_verifier, "the verifier")
 approver = Rule(_is_approver, "the approver")
 grade_a = Rule(_is_grade_a, "a Grade A admin")

@@ -17,6 +17,7 @@ from . import notification_utils as notes
 from .actions import performs
 from .audit import log_event, transition
 from .closeout import missing_closeout_items, start_closeout
+from .durations import format_moment
 from .errors import IllegalTransition, InvalidInput
 from .escalation_schedule import schedule_new_pending_step
 from .isolation import unverified_required_points
@@ -276,6 +277,13 @@ def suspend_permit(*, permit: Permit, by: User, comment: str = "", now: datetime
     transition(
         permit, to=S.SUSPENDED, by=by, action="suspended", comment=comment, now=now, fields={"suspended_at": now}
     )
+    notes.notify_permit_suspended(
+        PermitFacts.of(permit),
+        reason=comment.strip(),
+        ends=format_moment(permit.planned_end_time, permit.project.time_zone),
+        sender_id=by.pk,
+        now=now,
+    )
     return permit
 
 
@@ -283,6 +291,7 @@ def suspend_permit(*, permit: Permit, by: User, comment: str = "", now: datetime
 def resume_permit(*, permit: Permit, by: User, comment: str = "", now: datetime) -> Permit:
     """Resume suspended work."""
     transition(permit, to=S.ACTIVE, by=by, action="resumed", comment=comment, now=now, fields={"suspended_at": None})
+    notes.notify_permit_resumed(PermitFacts.of(permit), comment=comment.strip(), sender_id=by.pk, now=now)
     return permit
 
 
@@ -306,14 +315,17 @@ def expire_permit(*, permit: Permit, now: datetime) -> bool:
     """
     if not is_allowed(permit.status, S.EXPIRED):
         return False
+    was_suspended = permit.status == S.SUSPENDED
     transition(
         permit,
         to=S.EXPIRED,
         by=None,
         action="expired",
         now=now,
-        comment="Planned end time passed.",
+        comment="Planned end time passed while the work was suspended."
+        if was_suspended
+        else "Planned end time passed.",
         fields={"expired_at": now},
     )
-    notes.notify_permit_expired(PermitFacts.of(permit), now=now)
+    notes.notify_permit_expired(PermitFacts.of(permit), was_suspended=was_suspended, now=now)
     return True

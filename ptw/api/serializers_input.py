@@ -107,6 +107,10 @@ class CommentSerializer(StrictSerializer):
     comment = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
 
 
+class RequiredCommentSerializer(StrictSerializer):
+    comment = serializers.CharField(max_length=5000, help_text="Why (required).")
+
+
 class EmptySerializer(StrictSerializer):
     pass
 

@@ -69,6 +69,15 @@ class Permit(models.Model):
         blank=True,
         related_name="permits_to_approve",
     )
+    # Who answers for the work at the work face now. Null means the creator: a permit gets a
+    # holder of its own only through a shift handover (ptw/handover.py).
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="permits_held",
+    )
 
     # Written by the services from the `now` they are given (no auto_now: it would read the clock).
     created_at = models.DateTimeField()
@@ -110,6 +119,15 @@ class Permit(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"/dashboard/ptw/view/{self.pk}"
+
+    @property
+    def holder_user_id(self) -> int:
+        """The id of who holds the permit now: its holder after a handover, else its creator."""
+        return self.holder_id or self.created_by_id
+
+    @property
+    def current_holder(self):
+        return self.holder if self.holder_id else self.created_by
 
 
 class PermitEvent(models.Model):
