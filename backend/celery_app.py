@@ -22,7 +22,7 @@ app.conf.beat_schedule = {
     },
     "check-expiring-permits": {
         "task": "ptw.tasks.check_expiring_permits",
-        "schedule": crontab(minute=0),  # every hour
+        "schedule": crontab(),  # every minute: warnings fall due at offsets (60, 15 min) before each end
     },
     "check-pending-closeout-isolation": {
         "task": "ptw.tasks.check_pending_closeout_and_isolation",

@@ -369,9 +369,41 @@ def notify_permit_expired(permit: PermitFacts, *, was_suspended: bool = False, n
 # The reminders take a sweep's batch of permits: one insert for all of them.
 
 
-def notify_permit_expiring(permits: Iterable[PermitFacts], *, now: datetime) -> list[int]:
-    """`ptw_expiring` to each permit's holder."""
-    return _notify_all(permits, "ptw_expiring", lambda permit: [permit.holder], now=now)
+@dataclass(frozen=True)
+class EndWarning:
+    """A warning before a permit's end: the offset reached, when it fell due, the end as read on site."""
+
+    permit: PermitFacts
+    minutes_before: int
+    due_at: datetime
+    end: datetime
+    end_text: str
+    left_text: str
+
+
+def notify_permit_expiring(warnings: Iterable[EndWarning], *, now: datetime) -> list[int]:
+    """`ptw_expiring` to each permit's holder and approver (the issuer), once per offset and end.
+
+    The key names the offset and the end (an extension starts the warnings over) and is dated
+    by when the warning fell due, not by when a sweep got to it.
+    """
+    notices = [
+        notice
+        for warning in warnings
+        for notice in permit_notices(
+            [warning.permit.holder, warning.permit.approver_id],
+            "ptw_expiring",
+            warning.permit,
+            message=(
+                f"Permit {warning.permit.number} ({warning.permit.title}) ends in {warning.left_text}, "
+                f"at {warning.end_text}. Finish and close out, or ask the approver for an extension."
+            ),
+            extra_data={"minutes_before_end": warning.minutes_before, "ends_at": warning.end.isoformat()},
+            dedupe_extra=f"before:{warning.minutes_before}:end:{warning.end.isoformat()}",
+            dedupe_at=warning.due_at,
+        )
+    ]
+    return create_ptw_notifications(notices, now=now)
 
 
 def notify_closeout_required(permits: Iterable[PermitFacts], *, now: datetime) -> list[int]:

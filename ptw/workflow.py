@@ -18,6 +18,7 @@ from .actions import performs
 from .audit import log_event, transition
 from .closeout import missing_closeout_items, start_closeout
 from .durations import format_moment
+from .end_warnings import schedule_end_warnings
 from .errors import IllegalTransition, InvalidInput
 from .escalation_schedule import schedule_new_pending_step
 from .isolation import unverified_required_points
@@ -235,7 +236,8 @@ def activate_permit(*, permit: Permit, by: User, now: datetime) -> Permit:
                 allowed=ALLOWED_TRANSITIONS[permit.status],
                 missing=missing,
             )
-    fields = {} if permit.actual_start_time else {"actual_start_time": now}
+    fields: dict[str, datetime | None] = {} if permit.actual_start_time else {"actual_start_time": now}
+    fields |= schedule_end_warnings(permit)
     transition(permit, to=S.ACTIVE, by=by, action="activated", now=now, fields=fields)
     if permit.permit_type.requires_closeout:
         start_closeout(permit, now=now)

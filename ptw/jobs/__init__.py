@@ -27,7 +27,7 @@ JOBS: dict[str, Job] = {
     for job in [
         Job("check_overdue_workflow_tasks", check_overdue_workflow_tasks, timedelta(hours=1)),
         Job("auto_expire_permits", auto_expire_permits, timedelta(hours=1)),
-        Job("check_expiring_permits", check_expiring_permits, timedelta(hours=1)),
+        Job("check_expiring_permits", check_expiring_permits, timedelta(minutes=1)),
         Job("check_pending_closeout_and_isolation", check_pending_closeout_and_isolation, timedelta(hours=4)),
         Job("cleanup_old_notifications", cleanup_old_notifications, timedelta(days=7)),
     ]

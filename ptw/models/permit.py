@@ -91,6 +91,9 @@ class Permit(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     expired_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
+    # When the end-warning sweep must look at this permit next: the end minus the next
+    # warning offset not yet sent (ptw/end_warnings.py). Null: nothing left to warn about.
+    next_warning_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -112,6 +115,12 @@ class Permit(models.Model):
             models.Index(fields=["project", "title", "id"], name="permit_project_title"),
             # Expiry and closeout sweeps: "live permits whose end time is before T".
             models.Index(fields=["status", "planned_end_time"], name="permit_status_end"),
+            # End-warning sweep: "active or suspended permits whose next_warning_at <= now".
+            models.Index(
+                fields=["next_warning_at"],
+                name="permit_warning_due",
+                condition=Q(next_warning_at__isnull=False, status__in=["active", "suspended"]),
+            ),
         ]
 
     def __str__(self) -> str:
