@@ -178,6 +178,9 @@ ESCALATIONS_ENABLED = env.bool("ESCALATIONS_ENABLED", default=False)
 PTW_DEFAULT_ESCALATION_HOURS = env.float("PTW_DEFAULT_ESCALATION_HOURS", default=4)
 # Minutes before a permit's end at which its holder and approver are warned, each once ("60,15").
 PTW_EXPIRING_WARNING_MINUTES = env.list("PTW_EXPIRING_WARNING_MINUTES", cast=int, default=[60, 15])
+# How long an extension or handover request waits for its answer before it is overdue (1×) and
+# escalated to the project's Grade A/B admins (2×), unless its permit type sets its own limit.
+PTW_VALIDITY_REQUEST_HOURS = env.float("PTW_VALIDITY_REQUEST_HOURS", default=1)
 PTW_CLOSEOUT_WARNING_HOURS = env.float("PTW_CLOSEOUT_WARNING_HOURS", default=2)
 PTW_NOTIFICATION_RETENTION_DAYS = env.int("PTW_NOTIFICATION_RETENTION_DAYS", default=30)
 PTW_SWEEP_BATCH_SIZE = env.int("PTW_SWEEP_BATCH_SIZE", default=500)

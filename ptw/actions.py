@@ -28,6 +28,8 @@ from .forms import (
     CloseoutForm,
     CommentForm,
     DecisionForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
     IsolateForm,
     IsolationAssignForm,
     IsolationStepForm,
@@ -80,6 +82,15 @@ ISOLATION_POINT = Target(
     kwarg="assignment",
     find=lambda permit, pk: permit.isolation_points.filter(pk=pk).first(),
     missing="No such isolation point on this permit.",
+)
+
+EXTENSION = Target(
+    "extension request",
+    path="extensions/<int:extension_id>",
+    url_name="extension",
+    kwarg="extension",
+    find=lambda permit, pk: permit.extensions.filter(pk=pk).first(),
+    missing="No such extension request on this permit.",
 )
 
 
@@ -298,6 +309,33 @@ DEISOLATE_POINT = Action(
     dangerous=True,
 )
 
+# Validity (issue 15): while the work may go on, the holder asks for more time; the approver decides.
+VALIDITY_STATUSES = (S.ACTIVE, S.SUSPENDED)
+REQUEST_EXTENSION = Action(
+    "request_extension",
+    statuses=VALIDITY_STATUSES,
+    who=holder,
+    label="ask for an extension of",
+    button="Ask for an extension",
+    confirmation="Extension requested; the approver is told. Until it is approved the permit still ends at its end.",
+    form=ExtensionRequestForm,
+    serializer=inputs.ExtensionRequestSerializer,
+    route="request-extension",
+)
+DECIDE_EXTENSION = Action(
+    "decide_extension",
+    statuses=VALIDITY_STATUSES,
+    # the holder never approves their own extension, whatever their grade
+    who=(approver | grade_a) & ~holder,
+    label="decide on an extension of",
+    button="Record decision",
+    confirmation="Extension decision recorded.",
+    form=ExtensionDecisionForm,
+    serializer=inputs.DecisionSerializer,
+    route="decide",
+    target=EXTENSION,
+)
+
 # In this order on the page and in `available_actions`.
 ACTIONS: dict[str, Action] = {
     action.name: action
@@ -314,6 +352,8 @@ ACTIONS: dict[str, Action] = {
         RESUME,
         CANCEL,
         RESUBMIT,
+        REQUEST_EXTENSION,
+        DECIDE_EXTENSION,
         ISOLATION,
         CLOSEOUT,
         ISOLATE_POINT,

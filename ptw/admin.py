@@ -80,6 +80,8 @@ class PermitTypeAdmin(admin.ModelAdmin):
         "requires_structured_isolation",
         "requires_closeout",
         "default_validity_hours",
+        "max_validity_hours",
+        "max_extensions",
         "is_active",
     ]
     list_filter = ["category", "risk_level", "requires_structured_isolation", "requires_closeout", "is_active"]
@@ -390,3 +392,7 @@ class JobRunAdmin(ReadOnlyAdmin):
     @admin.display(description="Error")
     def short_error(self, obj: JobRun) -> str:
         return obj.error[:120]
+
+
+# The validity requests' pages live in their own module (registered on import).
+from . import admin_validity  # noqa: E402, F401

@@ -16,7 +16,7 @@ from django.db import transaction
 
 from accounts.models import CompanyType, Grade, Membership, MembershipRole, Project, User
 
-from . import closeout, isolation, permits, workflow
+from . import closeout, demo_validity, isolation, permits, workflow
 from .escalation_rules import save_escalation_rule
 from .models import (
     CloseoutTemplate,
@@ -497,6 +497,7 @@ PERMIT_SCENARIOS: tuple[tuple[str, Callable[[Demo, str], None]], ...] = (
     ("Grinding at loading bay 2", _cancelled),
     ("Entry into sump pit SP-2", _rejected),
     ("Lighting repair in warehouse W-1", _expired),
+    *demo_validity.SCENARIOS,
 )
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Project, User
 from accounts.selectors import projects_of
 
-from .models import IsolationPoint, Permit, PermitIsolationPoint, PermitType, StepId
+from .models import ExtensionStatus, IsolationPoint, Permit, PermitExtension, PermitIsolationPoint, PermitType, StepId
 from .selectors import closeout_for, reviewer_candidates
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -209,3 +209,30 @@ class CloseoutForm(ActionForm):
 
     def item_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[f"done_{item['key']}"], self[f"remarks_{item['key']}"]) for item in self.items]
+
+
+class ExtensionRequestForm(ActionForm):
+    new_end = forms.DateTimeField(
+        widget=DateTimeLocalInput(),
+        label="New end",
+        help_text="In the site's time, within the type's maximum validity.",
+    )
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_new_end(self) -> datetime:
+        return _as_local_time(self.cleaned_data["new_end"], self.permit.project)
+
+
+class ExtensionDecisionForm(DecisionForm):
+    """Approve or reject the permit's pending extension request."""
+
+    extension = forms.ModelChoiceField(queryset=PermitExtension.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["extension"].queryset = PermitExtension.objects.filter(  # type: ignore[attr-defined]
+            permit=self.permit, status=ExtensionStatus.PENDING
+        )
+
+    def service_arguments(self) -> dict[str, Any]:
+        return {**super().service_arguments(), "extension": self.cleaned_data["extension"]}

@@ -14,7 +14,7 @@ def permits_visible_to(user: User) -> QuerySet[Permit]:
     if not user.is_authenticated:
         return Permit.objects.none()
     return Permit.objects.filter(project__memberships__user=user, project__memberships__is_active=True).select_related(
-        "permit_type", "project", "created_by", "verifier", "approver"
+        "permit_type", "project", "created_by", "verifier", "approver", "holder"
     )
 
 

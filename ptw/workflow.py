@@ -34,6 +34,7 @@ from .models.workflow import STEP_ORDER, STEP_ROLE
 from .notification_utils import PermitFacts
 from .selectors import reviewer_candidates
 from .states import ALLOWED_TRANSITIONS, is_allowed
+from .validity_requests import lapse_pending_requests
 
 S = PermitStatus
 
@@ -267,6 +268,7 @@ def complete_permit(*, permit: Permit, by: User, comment: str = "", now: datetim
         now=now,
         fields={"completed_at": now, "actual_end_time": now},
     )
+    lapse_pending_requests(permit, now=now)
     notes.notify_permit_completed(PermitFacts.of(permit), sender_id=by.pk, now=now)
     return permit
 
@@ -304,6 +306,7 @@ def cancel_permit(*, permit: Permit, by: User, comment: str = "", now: datetime)
         permit, to=S.CANCELLED, by=by, action="cancelled", comment=comment, now=now, fields={"cancelled_at": now}
     )
     _skip_open_steps(permit, now=now)
+    lapse_pending_requests(permit, now=now)
     WorkflowInstance.objects.filter(permit=permit, status=WorkflowInstance.Status.ACTIVE).update(
         status=WorkflowInstance.Status.CANCELLED, completed_at=now
     )
@@ -329,5 +332,6 @@ def expire_permit(*, permit: Permit, now: datetime) -> bool:
         else "Planned end time passed.",
         fields={"expired_at": now},
     )
+    lapse_pending_requests(permit, now=now)
     notes.notify_permit_expired(PermitFacts.of(permit), was_suspended=was_suspended, now=now)
     return True

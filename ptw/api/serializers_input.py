@@ -111,6 +111,11 @@ class RequiredCommentSerializer(StrictSerializer):
     comment = serializers.CharField(max_length=5000, help_text="Why (required).")
 
 
+class ExtensionRequestSerializer(StrictSerializer):
+    new_end = serializers.DateTimeField(help_text="The end asked for: later than now's end, within the type's maximum.")
+    reason = serializers.CharField(max_length=2000, help_text="Why more time is needed.")
+
+
 class EmptySerializer(StrictSerializer):
     pass
 

@@ -16,7 +16,18 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ptw.actions import ACTIONS, APPROVE, ASSIGN_VERIFIER, INITIATE, ISOLATION_POINT, PERMIT, VERIFY, Action, Target
+from ptw.actions import (
+    ACTIONS,
+    APPROVE,
+    ASSIGN_VERIFIER,
+    EXTENSION,
+    INITIATE,
+    ISOLATION_POINT,
+    PERMIT,
+    VERIFY,
+    Action,
+    Target,
+)
 from ptw.actions import available_actions as actions_available
 from ptw.models import WorkflowStep
 from ptw.policy import actor_for
@@ -24,6 +35,7 @@ from ptw.selectors import permit_get_for_user
 
 from .serializers import PermitDetailSerializer, PermitIsolationPointSerializer, WorkflowStatusSerializer
 from .serializers_errors import PERMIT_READ_ERRORS, PERMIT_WRITE_ERRORS
+from .serializers_validity import PermitExtensionSerializer
 from .views_base import parse, permit_response
 
 # How each target is rendered back: the permit (with my actions now), or the part acted on.
@@ -33,7 +45,14 @@ RESPONSES: dict[Target, tuple[type[serializers.Serializer], Callable[[Request, i
         PermitIsolationPointSerializer,
         lambda request, pk, result: Response(PermitIsolationPointSerializer(result).data),
     ),
+    EXTENSION: (
+        PermitExtensionSerializer,
+        lambda request, pk, result: Response(PermitExtensionSerializer(result).data),
+    ),
 }
+TAGS = {ISOLATION_POINT: "isolation", EXTENSION: "validity"}
+# Actions on the permit that create a part answer with the part they created (201).
+CREATES: dict[str, type[serializers.Serializer]] = {"request_extension": PermitExtensionSerializer}
 
 
 def _describe(action: Action) -> str:
@@ -47,6 +66,10 @@ def action_view(action: Action) -> Callable[..., Response]:
     """The POST endpoint of `action`: parse its serializer, call its service, render the result."""
     target = action.target
     body, render = RESPONSES[target]
+    code = 200
+    if action.name in CREATES:
+        body, code = CREATES[action.name], 201
+        render = lambda request, pk, result: Response(body(result).data, status=201)  # noqa: E731
 
     def view(request: Request, pk: int, **part: int) -> Response:
         permit = permit_get_for_user(request.user, pk)  # type: ignore[arg-type]
@@ -62,11 +85,11 @@ def action_view(action: Action) -> Callable[..., Response]:
 
     view.__name__ = view.__qualname__ = action.service.__name__ if action.service else action.name
     schema = extend_schema(
-        tags=["isolation" if target is ISOLATION_POINT else "workflow"],
+        tags=[TAGS.get(target, "workflow")],
         summary=action.button,
         description=_describe(action),
         request=action.serializer,
-        responses={200: body, **PERMIT_WRITE_ERRORS},
+        responses={code: body, **PERMIT_WRITE_ERRORS},
     )
     return schema(api_view(["POST"])(view))
 

@@ -3,6 +3,7 @@ from .closeout import CloseoutTemplate, PermitCloseout
 from .escalation import EscalationLevel, EscalationRecord, EscalationRule, JobRun
 from .isolation import IsolationPoint, IsolationStatus, PermitIsolationPoint
 from .permit import Permit, PermitCategory, PermitEvent, PermitType, RiskLevel
+from .validity import ExtensionStatus, HandoverStatus, PermitExtension
 from .workflow import StepId, StepStatus, WorkflowInstance, WorkflowStep
 
 __all__ = [
@@ -10,6 +11,8 @@ __all__ = [
     "EscalationLevel",
     "EscalationRecord",
     "EscalationRule",
+    "ExtensionStatus",
+    "HandoverStatus",
     "IsolationPoint",
     "IsolationStatus",
     "JobRun",
@@ -17,6 +20,7 @@ __all__ = [
     "PermitCategory",
     "PermitCloseout",
     "PermitEvent",
+    "PermitExtension",
     "PermitIsolationPoint",
     "PermitStatus",
     "PermitType",

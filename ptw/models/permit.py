@@ -31,6 +31,12 @@ class PermitType(models.Model):
     requires_structured_isolation = models.BooleanField(default=False)
     requires_closeout = models.BooleanField(default=True)
     default_validity_hours = models.PositiveSmallIntegerField(default=8)
+    # Extensions: the latest end is the planned start plus this; at most this many per permit.
+    max_validity_hours = models.PositiveSmallIntegerField(default=24)
+    max_extensions = models.PositiveSmallIntegerField(default=2)
+    # How long an extension or handover request may wait for its answer before it escalates
+    # (blank: PTW_VALIDITY_REQUEST_HOURS).
+    request_time_limit_hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     is_active = models.BooleanField(default=True)
 
     class Meta:

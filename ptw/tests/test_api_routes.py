@@ -1,5 +1,7 @@
 """The action routes are derived from the declarations, under the names and paths the specification fixes."""
 
+import re
+
 import pytest
 from django.urls import resolve, reverse
 
@@ -45,8 +47,11 @@ def test_every_routed_action_has_its_route_and_route_name():
         "isolate_point": "/api/v1/ptw/permits/7/isolation/3/isolate/",
         "verify_isolation": "/api/v1/ptw/permits/7/isolation/3/verify/",
         "deisolate_point": "/api/v1/ptw/permits/7/isolation/3/deisolate/",
+        "request_extension": "/api/v1/ptw/permits/7/workflow/request-extension/",
+        "decide_extension": "/api/v1/ptw/permits/7/extensions/3/decide/",
     }
 
 
 def _ids(action) -> dict[str, int]:
-    return {"pk": 7, "assignment_id": 3} if action.target.kwarg else {"pk": 7}
+    """The permit 7 and, for an action on one of its parts, the part 3 (named as in the target's path)."""
+    return {"pk": 7, **dict.fromkeys(re.findall(r"<int:(\w+)>", action.target.path), 3)}

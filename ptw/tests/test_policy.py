@@ -93,6 +93,7 @@ EVERYONE_IN_THE_PROJECT = {"creator", "verifier", "approver", "grade_a_admin", "
                 cancel={"creator", "grade_a_admin", "grade_b_admin"},
                 isolation=EVERYONE_IN_THE_PROJECT,
                 closeout={"creator", "approver", "grade_a_admin"},
+                request_extension={"creator"},  # the holder
             ),
         ),
         (
@@ -102,6 +103,7 @@ EVERYONE_IN_THE_PROJECT = {"creator", "verifier", "approver", "grade_a_admin", "
                 cancel={"creator", "grade_a_admin", "grade_b_admin"},
                 isolation=EVERYONE_IN_THE_PROJECT,
                 closeout={"creator", "approver", "grade_a_admin"},
+                request_extension={"creator"},
             ),
         ),
         (S.REJECTED, only(resubmit={"creator", "grade_a_admin"})),

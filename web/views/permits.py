@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.requests import AuthenticatedHttpRequest
-from ptw.actions import ACTIONS, EDIT, PERMIT, require
+from ptw.actions import ACTIONS, DECIDE_EXTENSION, EDIT, ISOLATION_POINT, PERMIT, Action, require
 from ptw.board.limits import step_limits
 from ptw.board.listing import permit_page, permits_matching
 from ptw.board.scope import board_projects
@@ -21,6 +21,7 @@ from ptw.permits import EDITABLE_FIELDS, create_permit, update_permit
 from ptw.policy import actor_for
 from ptw.selectors import my_pending_steps, permit_get_for_user
 from ptw.timeline import permit_timeline
+from ptw.validity import permit_validity
 
 from .. import actions, selectors
 from ..forms import add_service_errors
@@ -134,14 +135,26 @@ def _render_detail(
         for action in allowed
         if action.target is PERMIT and action is not EDIT
     }
+    validity = permit_validity(permit)
+    decide = None
+    if validity.pending is not None and DECIDE_EXTENSION in allowed:
+        decide = (
+            bound_form
+            if bound_action is DECIDE_EXTENSION
+            else _part_form(DECIDE_EXTENSION, permit, request, validity.pending)
+        )
     context = {
         "permit": permit,
+        "validity": validity,
+        "decide_extension": (DECIDE_EXTENSION, decide) if decide else None,
         "can_edit": EDIT in allowed,
         "bar": [(action, forms[action.name]) for action in actions.bar(allowed)],
         "forms": forms,
         "actions": ACTIONS,
         # A refused isolation point step is shown above the table, with its errors.
-        "isolation_error": (bound_action, bound_form) if bound_action and bound_action.target is not PERMIT else None,
+        "isolation_error": (bound_action, bound_form)
+        if bound_action and bound_action.target is ISOLATION_POINT
+        else None,
         "isolation_rows": actions.isolation_rows(permit, request.user, allowed=allowed),
         "closeout": PermitCloseout.objects.filter(permit=permit).first(),
         "steps": selectors.permit_steps(permit, now=timezone.now()),
@@ -149,3 +162,8 @@ def _render_detail(
     }
     with timezone.override(permit.project.tzinfo):
         return render(request, "web/permit_detail.html", context, status=status)
+
+
+def _part_form(action: Action, permit: Permit, request: AuthenticatedHttpRequest, part) -> object:
+    """The form of an action on one part of the permit (an extension request, a handover), bound to it."""
+    return actions.make_form(action, permit, request.user, initial={action.target.kwarg: part.pk})
