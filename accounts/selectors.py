@@ -13,6 +13,20 @@ def membership_get(*, user: User, project_id: int) -> Membership | None:
     return Membership.objects.filter(user=user, project_id=project_id, is_active=True).select_related("project").first()
 
 
+def active_members(pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Those of the (user id, project id) pairs whose user is active and an active member of the project (one query)."""
+    pairs = set(pairs)
+    if not pairs:
+        return set()
+    found = Membership.objects.filter(
+        user_id__in={user_id for user_id, _ in pairs},
+        project_id__in={project_id for _, project_id in pairs},
+        is_active=True,
+        user__is_active=True,
+    ).values_list("user_id", "project_id")
+    return pairs & set(found)
+
+
 def projects_of(user: User) -> QuerySet[Project]:
     return Project.objects.filter(memberships__user=user, memberships__is_active=True)
 

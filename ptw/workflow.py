@@ -32,7 +32,8 @@ from .models import (
 )
 from .models.workflow import STEP_ORDER, STEP_ROLE
 from .notification_utils import PermitFacts
-from .selectors import reviewer_candidates
+from .policy import other_part_holders
+from .selectors import may_take_step, reviewer_candidates
 from .states import ALLOWED_TRANSITIONS, is_allowed
 from .validity_requests import lapse_pending_requests
 
@@ -71,16 +72,8 @@ def _assign(permit: Permit, step: WorkflowStep, *, by: User, assignee: User, now
     """Make `assignee` the step's assignee and the permit's verifier or approver (400 if not eligible)."""
     step_id = StepId(step.step_id)
     role = STEP_ROLE[step_id]  # "verifier" or "approver": also the permit's field
-    if not reviewer_candidates(permit, step=step_id, by=by).filter(pk=assignee.pk).exists():
-        raise InvalidInput(
-            {
-                f"{role}_id": [
-                    f"{assignee.username} cannot be the {role} of this permit: "
-                    "it must be an EPC or client member of the project (a client picks client members), "
-                    "not the creator."
-                ]
-            }
-        )
+    if not may_take_step(assignee, permit, step=step_id, by=by):
+        raise InvalidInput({f"{role}_id": [_refusal(permit, step_id, assignee=assignee, by=by)]})
     step.assignee = assignee
     # the task is now the assignee's: overdue counts from here
     schedule_new_pending_step(step, permit_type_id=permit.permit_type_id, pending_since=now)
@@ -88,6 +81,19 @@ def _assign(permit: Permit, step: WorkflowStep, *, by: User, assignee: User, now
     setattr(permit, f"{role}_id", assignee.pk)
     Permit.objects.filter(pk=permit.pk).update(**{f"{role}_id": assignee.pk, "updated_at": now})
     log_event(permit, by=by, action=f"{role}_assigned", now=now, comment=f"{assignee.display_name}")
+
+
+def _refusal(permit: Permit, step_id: StepId, *, assignee: User, by: User) -> str:
+    """Why `assignee` may not hold the step. It names them only when they play a part of this
+    permit (people the caller already sees on it), never someone from another project."""
+    part = other_part_holders(permit, step_id).get(assignee.pk)
+    if part is not None:
+        who = "You are" if assignee.pk == by.pk else f"{assignee.display_name} is"
+        return f"{who} this permit's {part}: its creator, verifier and approver must be three different people."
+    return (
+        f"Not an eligible {STEP_ROLE[step_id]} for this permit: choose an EPC or client member of its project "
+        "(a client picks client members)."
+    )
 
 
 def _complete_step(step: WorkflowStep, *, status: str, by: User, comments: str, now: datetime) -> None:
@@ -160,7 +166,14 @@ def verify_permit(
         return _reject(permit, step, by=by, comments=comments, stage="verification", now=now)
     _complete_step(step, status=StepStatus.APPROVED, by=by, comments=comments, now=now)
     transition(
-        permit, to=S.UNDER_REVIEW, by=by, action="verified", comment=comments, now=now, fields={"verified_at": now}
+        permit,
+        to=S.UNDER_REVIEW,
+        by=by,
+        action="verified",
+        comment=comments,
+        now=now,
+        # whoever verified is the verifier (a Grade A admin may act for the assignee): four eyes count them
+        fields={"verified_at": now, "verifier_id": by.pk},
     )
     approval = _open_step(permit, StepId.APPROVAL, now=now)
     if approver is not None:
@@ -187,7 +200,15 @@ def approve_permit(*, permit: Permit, by: User, approve: bool, comments: str = "
     if step.assignee_id is None:
         raise IllegalTransition("Assign an approver before approving.", current=permit.status)
     _complete_step(step, status=StepStatus.APPROVED, by=by, comments=comments, now=now)
-    transition(permit, to=S.APPROVED, by=by, action="approved", comment=comments, now=now, fields={"approved_at": now})
+    transition(
+        permit,
+        to=S.APPROVED,
+        by=by,
+        action="approved",
+        comment=comments,
+        now=now,
+        fields={"approved_at": now, "approver_id": by.pk},  # whoever approved is the approver
+    )
     WorkflowInstance.objects.filter(permit=permit).update(status=WorkflowInstance.Status.COMPLETED, completed_at=now)
     notes.notify_permit_approved(PermitFacts.of(permit), sender_id=by.pk, now=now)
     return permit

@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import partial
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import ADMIN_GRADES, Membership
@@ -67,12 +67,13 @@ class DueStep:
     pk: int
     step_id: str
     name: str
-    assignee_id: int | None
+    assignee_id: int | None  # None also when the assignee left the project or was deactivated
     assignee_name: str
     pending_since: datetime
     rule_hours: Decimal | None
     rule_role: str | None
     permit: PermitFacts
+    creator_is_member: bool
     creator_name: str
 
 
@@ -97,6 +98,8 @@ _DUE_COLUMNS = (
     "instance__permit__created_by__first_name",
     "instance__permit__created_by__last_name",
     "instance__permit__created_by__username",
+    "assignee_is_member",
+    "creator_is_member",
 )
 
 
@@ -126,6 +129,8 @@ def _claim_due_steps(
     due = due.annotate(
         rule_hours=Subquery(rule.values("time_limit_hours")[:1]),
         rule_role=Subquery(rule.values("escalate_to_role")[:1]),
+        assignee_is_member=_is_member_now("assignee"),
+        creator_is_member=_is_member_now("instance__permit__created_by"),
     ).order_by("next_check_at", "pk")
     rows = claimable(due).values_list(*_DUE_COLUMNS)[:size]
     return [
@@ -133,7 +138,8 @@ def _claim_due_steps(
             pk,
             step_id,
             name,
-            assignee_id,
+            # an assignee who left the project (or was deactivated) holds it no more: it escalates as unassigned
+            assignee_id if assignee_is_member else None,
             _display_name(a_first, a_last, a_username),
             pending_since,
             rule_hours,
@@ -147,6 +153,7 @@ def _claim_due_steps(
                 project_id=project_id,
                 creator_id=creator_id,
             ),
+            creator_is_member,
             _display_name(c_first, c_last, c_username),
         )
         for (
@@ -170,8 +177,19 @@ def _claim_due_steps(
             c_first,
             c_last,
             c_username,
+            assignee_is_member,
+            creator_is_member,
         ) in rows
     ]
+
+
+def _is_member_now(user: str) -> Exists:
+    """Whether the step's `user` (a path from the step) is an active user and active member of the permit's project."""
+    return Exists(
+        Membership.objects.filter(
+            user=OuterRef(user), project=OuterRef("instance__permit__project"), is_active=True, user__is_active=True
+        )
+    )
 
 
 def _display_name(first: str | None, last: str | None, username: str | None) -> str:
@@ -266,9 +284,10 @@ def _escalation_recipients(steps: list[DueStep]) -> dict[tuple[int, str], list[i
 
 def _recipients(plan: _Plan, level: EscalationLevel, escalation_recipients: dict) -> list[int]:
     step, permit = plan.step, plan.step.permit
-    holder = step.assignee_id or permit.creator_id
+    # nobody holds it (or its holder left): the creator must assign someone, while still a member
+    holder = step.assignee_id or (permit.creator_id if step.creator_is_member else None)
     if level.audience == EscalationAudience.ASSIGNEE:
-        return [holder]
+        return [holder] if holder else []
     if level.audience != EscalationAudience.ESCALATION:
         raise ValueError(f"Escalation level {level.level} has an unknown audience '{level.audience}'.")
     users = escalation_recipients.get((permit.project_id, step.rule_role), []) if step.rule_role else []
@@ -302,7 +321,13 @@ def _message(plan: _Plan, level: EscalationLevel, user_id: int) -> str:
     how_long = f"{format_duration(plan.pending)} (limit {format_hours(plan.limit_hours)} h)"
     if step.assignee_id is None:
         who = "you" if user_id == permit.creator_id else step.creator_name
-        text = f"{what} has had nobody assigned for {how_long}: {who} must assign someone."
+        if step.assignee_name:  # assigned to someone who left the project
+            text = (
+                f"{what} has been pending for {how_long} with {step.assignee_name}, who is no longer a member "
+                f"of the project: {who} must assign someone else."
+            )
+        else:
+            text = f"{what} has had nobody assigned for {how_long}: {who} must assign someone."
     else:
         who = "you" if user_id == step.assignee_id else step.assignee_name
         text = f"{what} has been pending with {who} for {how_long}."

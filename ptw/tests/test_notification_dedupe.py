@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from ptw.notification_utils import PermitFacts, create_ptw_notification, generate_dedupe_key, notify_permit_approved
-from ptw.tests.factories import PermitFactory, ProjectFactory, UserFactory
+from ptw.tests.factories import PermitFactory, ProjectFactory, member
 
 UTC = UTC
 KIRITIMATI = zoneinfo.ZoneInfo("Pacific/Kiritimati")  # UTC+14: local midnight is 10:00 UTC
@@ -20,14 +20,18 @@ def utc(*args):
 
 
 @pytest.fixture
-def permit(db):
-    project = ProjectFactory.create(code="KIRI", name="Line islands", time_zone="Pacific/Kiritimati")
-    return PermitFactory.create(project=project, created_by=UserFactory.create(username="kiri_creator"))
+def kiritimati(db):
+    return ProjectFactory.create(code="KIRI", name="Line islands", time_zone="Pacific/Kiritimati")
 
 
 @pytest.fixture
-def user(db):
-    return UserFactory.create(username="kiri_verifier")
+def permit(kiritimati):
+    return PermitFactory.create(project=kiritimati, created_by=member(kiritimati, username="kiri_creator"))
+
+
+@pytest.fixture
+def user(kiritimati):
+    return member(kiritimati, username="kiri_verifier")
 
 
 def count(user, event="ptw_verification"):

@@ -235,8 +235,12 @@ def test_grades_are_read_from_the_membership_in_the_permits_project(permit_in, g
 
 
 def test_the_rules_read_as_sentences():
-    assert actions.VERIFY.who.text == "(the verification step's assignee or a Grade A admin) and not the creator"
-    assert actions.APPROVE.who.text == "(the approval step's assignee or a Grade A admin) and not the creator"
+    assert actions.VERIFY.who.text == (
+        "(the verification step's assignee or a Grade A admin) and not (the creator or the approver)"
+    )
+    assert actions.APPROVE.who.text == (
+        "(the approval step's assignee or a Grade A admin) and not (the creator or the verifier)"
+    )
     assert actions.SUSPEND.who.text == "a Grade A/B admin or the holder or the creator or the verifier or the approver"
     assert (policy.creator & policy.grade_a).text == "the creator and a Grade A admin"
     assert (~(policy.creator | policy.verifier)).text == "not (the creator or the verifier)"
