@@ -30,6 +30,9 @@ from .forms import (
     DecisionForm,
     ExtensionDecisionForm,
     ExtensionRequestForm,
+    HandoverAcceptForm,
+    HandoverDeclineForm,
+    HandoverRequestForm,
     IsolateForm,
     IsolationAssignForm,
     IsolationStepForm,
@@ -50,6 +53,7 @@ from .policy import (
     creator,
     grade_a,
     holder,
+    incoming_holder,
     permitted,
     project_admin,
     verifier,
@@ -92,6 +96,14 @@ EXTENSION = Target(
     kwarg="extension",
     find=lambda permit, pk: permit.extensions.filter(pk=pk).first(),
     missing="No such extension request on this permit.",
+)
+HANDOVER = Target(
+    "handover",
+    path="handovers/<int:handover_id>",
+    url_name="handover",
+    kwarg="handover",
+    find=lambda permit, pk: permit.handovers.filter(pk=pk).first(),
+    missing="No such handover on this permit.",
 )
 
 
@@ -337,6 +349,44 @@ DECIDE_EXTENSION = Action(
     route="decide",
     target=EXTENSION,
 )
+# Shift handover of an active permit: the holder hands it to another member, who takes it over
+# once they have confirmed each isolation point still in place; until then the holder answers.
+REQUEST_HANDOVER = Action(
+    "request_handover",
+    statuses=(S.ACTIVE,),
+    who=holder,
+    label="hand over",
+    button="Hand over (shift change)",
+    confirmation="Handover requested; you stay responsible until it is accepted.",
+    form=HandoverRequestForm,
+    serializer=inputs.HandoverRequestSerializer,
+    route="request-handover",
+)
+ACCEPT_HANDOVER = Action(
+    "accept_handover",
+    statuses=(S.ACTIVE,),
+    who=incoming_holder,
+    label="take over",
+    button="Accept handover",
+    confirmation="You now hold the permit.",
+    form=HandoverAcceptForm,
+    serializer=inputs.HandoverAcceptSerializer,
+    route="accept",
+    target=HANDOVER,
+)
+DECLINE_HANDOVER = Action(
+    "decline_handover",
+    statuses=(S.ACTIVE, S.SUSPENDED),
+    who=incoming_holder | holder,  # declined by the incoming holder, or withdrawn by the holder
+    label="decline or withdraw the handover of",
+    button="Decline handover",
+    confirmation="Handover declined; the holder stays responsible.",
+    form=HandoverDeclineForm,
+    serializer=inputs.CommentSerializer,
+    route="decline",
+    target=HANDOVER,
+    dangerous=True,
+)
 
 # In this order on the page and in `available_actions`.
 ACTIONS: dict[str, Action] = {
@@ -356,6 +406,9 @@ ACTIONS: dict[str, Action] = {
         RESUBMIT,
         REQUEST_EXTENSION,
         DECIDE_EXTENSION,
+        REQUEST_HANDOVER,
+        ACCEPT_HANDOVER,
+        DECLINE_HANDOVER,
         ISOLATION,
         CLOSEOUT,
         ISOLATE_POINT,

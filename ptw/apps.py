@@ -9,4 +9,4 @@ class PtwConfig(AppConfig):
     def ready(self) -> None:
         # Importing the service modules binds each declared action to its service (@performs);
         # they import models, so this waits for the app registry.
-        from . import checks, closeout, extensions, isolation, permits, workflow  # noqa: F401
+        from . import checks, closeout, extensions, handover, isolation, permits, workflow  # noqa: F401

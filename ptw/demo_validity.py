@@ -1,6 +1,7 @@
 """Demo permits showing each validity case (issue 15): an extended permit with its chain of ends
 and a rejected request, an extension still waiting for its decision (past its time limit, so the
-first check escalates it), and an extension that was still pending when the permit expired.
+first check escalates it), an extension that was still pending when the permit expired, a shift
+handover accepted with its isolation points confirmed, and one still waiting for the night lead.
 
 Builders take the demo's `Demo` (ptw/demo.py), made through the services with `now=` in the past.
 """
@@ -8,7 +9,7 @@ Builders take the demo's `Demo` (ptw/demo.py), made through the services with `n
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from . import extensions, workflow
+from . import extensions, handover, workflow
 from .models import Permit
 
 if TYPE_CHECKING:
@@ -85,8 +86,35 @@ def extension_lapsed(d: "Demo", title: str) -> None:
     workflow.expire_permit(permit=locked, now=d.ago(hours=4))
 
 
+def handed_over(d: "Demo", title: str) -> None:
+    """Handed from the day lead to the night lead, who confirmed both isolation points in place."""
+    permit = _active(d, title, "Cold Work", hours_ago=9, hours=12, location="Conveyor CV-7 tail pulley")
+    d.isolate(permit, ("M-SWT-701", "P-VLV-501"), at=d.ago(hours=8.5), verified=True)
+    asked = handover.request_handover(
+        permit=permit,
+        by=d.users["contractor_b"],
+        to_user=d.users["contractor_c"],
+        note="Day shift ends; belt splice half done.",
+        now=d.ago(hours=1.5),
+    )
+    points = list(permit.isolation_points.values_list("pk", flat=True))
+    handover.accept_handover(
+        permit=permit, by=d.users["contractor_c"], handover=asked, confirmed_points=points, now=d.ago(hours=1.25)
+    )
+
+
+def handover_waiting(d: "Demo", title: str) -> None:
+    """A handover asked 40 minutes ago: the outgoing holder stays responsible until it is accepted."""
+    permit = _active(d, title, "Work at Height", hours_ago=4, hours=9, location="Flare stack FS-1 platform 2")
+    handover.request_handover(
+        permit=permit, by=d.users["contractor_b"], to_user=d.users["contractor_c"], now=d.ago(minutes=40)
+    )
+
+
 SCENARIOS = (
     ("Hydro test of line HT-5", extended),
     ("Weld repair on steam line S-4", extension_waiting),
     ("Desludge cooling tower CT-2 basin", extension_lapsed),
+    ("Splice belt on conveyor CV-7", handed_over),
+    ("Replace aviation light on flare stack FS-1", handover_waiting),
 )

@@ -14,8 +14,18 @@ from django.utils import timezone
 from accounts.models import Project, User
 from accounts.selectors import projects_of
 
-from .models import ExtensionStatus, IsolationPoint, Permit, PermitExtension, PermitIsolationPoint, PermitType, StepId
-from .selectors import closeout_for, reviewer_candidates
+from .models import (
+    ExtensionStatus,
+    HandoverStatus,
+    IsolationPoint,
+    Permit,
+    PermitExtension,
+    PermitHandover,
+    PermitIsolationPoint,
+    PermitType,
+    StepId,
+)
+from .selectors import closeout_for, handover_candidates, points_in_place, reviewer_candidates
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -236,3 +246,53 @@ class ExtensionDecisionForm(DecisionForm):
 
     def service_arguments(self) -> dict[str, Any]:
         return {**super().service_arguments(), "extension": self.cleaned_data["extension"]}
+
+
+class HandoverRequestForm(ActionForm):
+    to_user = UserChoiceField(queryset=User.objects.none(), label="Hand over to")
+    note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = handover_candidates(self.permit)  # type: ignore[attr-defined]
+
+
+class _HandoverForm(ActionForm):
+    """An answer to the permit's pending handover."""
+
+    handover = forms.ModelChoiceField(queryset=PermitHandover.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["handover"].queryset = PermitHandover.objects.filter(  # type: ignore[attr-defined]
+            permit=self.permit, status=HandoverStatus.PENDING
+        )
+
+
+class HandoverAcceptForm(_HandoverForm):
+    """One box per isolation point still in place: each must be confirmed to take the permit over."""
+
+    confirmed_points = forms.ModelMultipleChoiceField(
+        queryset=PermitIsolationPoint.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="I confirmed on site that each of these isolation points is still in place",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["confirmed_points"]
+        field.queryset = points_in_place(self.permit)  # type: ignore[attr-defined]
+        field.label_from_instance = _point_label  # type: ignore[attr-defined]
+
+    def service_arguments(self) -> dict[str, Any]:
+        points = self.cleaned_data["confirmed_points"]
+        return {"handover": self.cleaned_data["handover"], "confirmed_points": [point.pk for point in points]}
+
+
+def _point_label(assignment: PermitIsolationPoint) -> str:
+    return f"{assignment.point.code} ({assignment.get_status_display().lower()}, {assignment.point.location})"
+
+
+class HandoverDeclineForm(_HandoverForm):
+    comment = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

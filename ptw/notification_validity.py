@@ -71,3 +71,54 @@ def notify_extension_decided(
         sender_id=sender_id,
         now=now,
     )
+
+
+def notify_handover_requested(
+    permit: PermitFacts,
+    *,
+    handover_id: int,
+    to_user_id: int,
+    from_name: str,
+    points: str,
+    sender_id: int,
+    now: datetime,
+) -> list[int]:
+    """`ptw_handover_requested` to the incoming holder."""
+    check = (
+        f" Before accepting, confirm on site that each isolation point is still in place: {points}." if points else ""
+    )
+    message = (
+        f"{from_name} asks you to take over permit {permit.number} ({permit.title}).{check} "
+        f"Until you accept, {from_name} stays responsible."
+    )
+    return _notify(
+        [to_user_id],
+        "ptw_handover_requested",
+        permit,
+        message=message,
+        request=f"handover:{handover_id}",
+        sender_id=sender_id,
+        now=now,
+    )
+
+
+def notify_handover_answered(
+    permit: PermitFacts,
+    *,
+    handover_id: int,
+    accepted: bool,
+    user_ids: list[int | None],
+    text: str,
+    sender_id: int,
+    now: datetime,
+) -> list[int]:
+    """`ptw_handover_accepted` or `_declined` to the other people of the handover."""
+    return _notify(
+        user_ids,
+        "ptw_handover_accepted" if accepted else "ptw_handover_declined",
+        permit,
+        message=f"{permit.number} ({permit.title}): {text}",
+        request=f"handover:{handover_id}",
+        sender_id=sender_id,
+        now=now,
+    )

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from accounts.models import Grade, Membership, User
 
-from .models import Permit, StepId, StepStatus, WorkflowStep
+from .models import HandoverStatus, Permit, PermitHandover, StepId, StepStatus, WorkflowStep
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,12 @@ class PolicyContext:
                 "step_id", "assignee_id"
             )
         )
+
+    @cached_property
+    def incoming_holder_id(self) -> int | None:
+        """Who the permit's pending shift handover goes to, if one is pending (one query)."""
+        pending = PermitHandover.objects.filter(permit=self.permit, status=HandoverStatus.PENDING)
+        return pending.values_list("to_user_id", flat=True).first()
 
 
 Test = Callable[[Actor, Permit, PolicyContext], bool]
@@ -165,6 +171,10 @@ verifier = Part("verifier_id", "verifier")  # assigned to verify, then whoever v
 approver = Part("approver_id", "approver")  # assigned to approve, then whoever approved
 holder = Part("holder_user_id", "holder")  # the creator until a shift handover
 grade_a = Rule(_is_grade_a, "a Grade A admin")
+incoming_holder = Rule(
+    lambda actor, permit, context: context.incoming_holder_id == actor.user.pk,
+    "the incoming holder of the pending handover",
+)
 project_admin = Rule(_is_project_admin, "a Grade A/B admin")
 any_member = Rule(_is_member, "any project member")
 

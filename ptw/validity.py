@@ -1,10 +1,10 @@
-"""Reads of a permit's validity for its page: the chain of ends, the request waiting, the limits."""
+"""Reads of a permit's validity for its page: the chain of ends, the requests waiting, the limits, the handovers."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from .extensions import latest_end
-from .models import ExtensionStatus, Permit, PermitExtension
+from .models import ExtensionStatus, HandoverStatus, Permit, PermitExtension, PermitHandover
 
 
 @dataclass(frozen=True)
@@ -22,13 +22,21 @@ class Validity:
     chain: list[EndInChain] = field(default_factory=list)  # the original end, then each approved one
     pending: PermitExtension | None = None
     history: list[PermitExtension] = field(default_factory=list)
+    handovers: list[PermitHandover] = field(default_factory=list)
+    pending_handover: PermitHandover | None = None
 
 
 def permit_validity(permit: Permit) -> Validity:
-    """The permit's ends and extension requests, oldest first (one query)."""
+    """The permit's ends, extension requests and handovers, oldest first (three queries)."""
     history = list(
         PermitExtension.objects.filter(permit=permit)
         .select_related("requested_by", "decided_by")
+        .order_by("requested_at", "id")
+    )
+    handovers = list(
+        PermitHandover.objects.filter(permit=permit)
+        .select_related("requested_by", "to_user", "decided_by")
+        .prefetch_related("confirmations")
         .order_by("requested_at", "id")
     )
     approved = [extension for extension in history if extension.status == ExtensionStatus.APPROVED]
@@ -45,4 +53,6 @@ def permit_validity(permit: Permit) -> Validity:
         chain=chain,
         pending=next((e for e in history if e.status == ExtensionStatus.PENDING), None),
         history=history,
+        handovers=handovers,
+        pending_handover=next((h for h in handovers if h.status == HandoverStatus.PENDING), None),
     )

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from .models import ExtensionStatus, Permit, PermitExtension, PermitType
+from .models import ExtensionStatus, HandoverStatus, Permit, PermitExtension, PermitHandover, PermitType
 
 
 def request_time_limit(permit_type: PermitType) -> timedelta:
@@ -28,4 +28,7 @@ def lapse_pending_requests(permit: Permit, *, now: datetime) -> None:
     """
     PermitExtension.objects.filter(permit=permit, status=ExtensionStatus.PENDING).update(
         status=ExtensionStatus.LAPSED, decided_at=now, next_check_at=None
+    )
+    PermitHandover.objects.filter(permit=permit, status=HandoverStatus.PENDING).update(
+        status=HandoverStatus.LAPSED, decided_at=now, next_check_at=None
     )

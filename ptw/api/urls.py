@@ -31,6 +31,7 @@ urlpatterns = [
     path("ptw/permits/<int:pk>/isolation/", views_isolation.PermitIsolationView.as_view(), name="isolation"),
     path("ptw/permits/<int:pk>/closeout/", views_isolation.PermitCloseoutView.as_view(), name="closeout"),
     path("ptw/permits/<int:pk>/extensions/", views_validity.PermitExtensionListView.as_view(), name="extensions"),
+    path("ptw/permits/<int:pk>/handovers/", views_validity.PermitHandoverListView.as_view(), name="handovers"),
     # One route per routed action (ptw/actions.py): /permits/{id}/<target path>/<route>/.
     *[
         path(

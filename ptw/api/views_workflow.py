@@ -21,6 +21,7 @@ from ptw.actions import (
     APPROVE,
     ASSIGN_VERIFIER,
     EXTENSION,
+    HANDOVER,
     INITIATE,
     ISOLATION_POINT,
     PERMIT,
@@ -35,7 +36,7 @@ from ptw.selectors import permit_get_for_user
 
 from .serializers import PermitDetailSerializer, PermitIsolationPointSerializer, WorkflowStatusSerializer
 from .serializers_errors import PERMIT_READ_ERRORS, PERMIT_WRITE_ERRORS
-from .serializers_validity import PermitExtensionSerializer
+from .serializers_validity import PermitExtensionSerializer, PermitHandoverSerializer
 from .views_base import parse, permit_response
 
 # How each target is rendered back: the permit (with my actions now), or the part acted on.
@@ -49,10 +50,17 @@ RESPONSES: dict[Target, tuple[type[serializers.Serializer], Callable[[Request, i
         PermitExtensionSerializer,
         lambda request, pk, result: Response(PermitExtensionSerializer(result).data),
     ),
+    HANDOVER: (
+        PermitHandoverSerializer,
+        lambda request, pk, result: Response(PermitHandoverSerializer(result).data),
+    ),
 }
-TAGS = {ISOLATION_POINT: "isolation", EXTENSION: "validity"}
+TAGS = {ISOLATION_POINT: "isolation", EXTENSION: "validity", HANDOVER: "validity"}
 # Actions on the permit that create a part answer with the part they created (201).
-CREATES: dict[str, type[serializers.Serializer]] = {"request_extension": PermitExtensionSerializer}
+CREATES: dict[str, type[serializers.Serializer]] = {
+    "request_extension": PermitExtensionSerializer,
+    "request_handover": PermitHandoverSerializer,
+}
 
 
 def _describe(action: Action) -> str:

@@ -3,7 +3,7 @@ from .closeout import CloseoutTemplate, PermitCloseout
 from .escalation import EscalationLevel, EscalationRecord, EscalationRule, JobRun
 from .isolation import IsolationPoint, IsolationStatus, PermitIsolationPoint
 from .permit import Permit, PermitCategory, PermitEvent, PermitType, RiskLevel
-from .validity import ExtensionStatus, HandoverStatus, PermitExtension
+from .validity import ExtensionStatus, HandoverConfirmation, HandoverStatus, PermitExtension, PermitHandover
 from .workflow import StepId, StepStatus, WorkflowInstance, WorkflowStep
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "EscalationRecord",
     "EscalationRule",
     "ExtensionStatus",
+    "HandoverConfirmation",
     "HandoverStatus",
     "IsolationPoint",
     "IsolationStatus",
@@ -21,6 +22,7 @@ __all__ = [
     "PermitCloseout",
     "PermitEvent",
     "PermitExtension",
+    "PermitHandover",
     "PermitIsolationPoint",
     "PermitStatus",
     "PermitType",

@@ -70,3 +70,52 @@ class PermitExtension(ValidityRequest):
 
     def __str__(self) -> str:
         return f"Extension of permit {self.permit_id} to {self.requested_end:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class PermitHandover(ValidityRequest):
+    """A shift handover: the holder (`requested_by`) hands the permit to `to_user`, who accepts
+    after confirming each isolation point still in place. Until then the outgoing holder answers."""
+
+    permit = models.ForeignKey("ptw.Permit", on_delete=models.CASCADE, related_name="handovers")
+    status = models.CharField(max_length=20, choices=HandoverStatus.choices, default=HandoverStatus.PENDING)
+    to_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["permit", "requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["permit"], condition=Q(status="pending"), name="permithandover_one_pending"
+            ),
+        ]
+        indexes = [
+            # Validity request check: "pending handovers whose next_check_at <= now".
+            models.Index(
+                fields=["next_check_at"],
+                name="permithandover_due",
+                condition=Q(status="pending", next_check_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Handover of permit {self.permit_id} to user {self.to_user_id} ({self.status})"
+
+
+class HandoverConfirmation(models.Model):
+    """The incoming holder confirmed this isolation point still in place when accepting a handover."""
+
+    handover = models.ForeignKey(PermitHandover, on_delete=models.CASCADE, related_name="confirmations")
+    assignment = models.ForeignKey("ptw.PermitIsolationPoint", on_delete=models.CASCADE, related_name="+")
+    point_code = models.CharField(max_length=50)  # as it read then
+    isolation_status = models.CharField(max_length=20)  # as it stood then (isolated or verified)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["handover", "point_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["handover", "assignment"], name="handoverconfirmation_once_per_point"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point_code} confirmed in place for handover {self.handover_id}"

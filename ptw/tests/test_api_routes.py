@@ -49,6 +49,9 @@ def test_every_routed_action_has_its_route_and_route_name():
         "deisolate_point": "/api/v1/ptw/permits/7/isolation/3/deisolate/",
         "request_extension": "/api/v1/ptw/permits/7/workflow/request-extension/",
         "decide_extension": "/api/v1/ptw/permits/7/extensions/3/decide/",
+        "request_handover": "/api/v1/ptw/permits/7/workflow/request-handover/",
+        "accept_handover": "/api/v1/ptw/permits/7/handovers/3/accept/",
+        "decline_handover": "/api/v1/ptw/permits/7/handovers/3/decline/",
     }
 
 

@@ -94,6 +94,7 @@ EVERYONE_IN_THE_PROJECT = {"creator", "verifier", "approver", "grade_a_admin", "
                 isolation=EVERYONE_IN_THE_PROJECT,
                 closeout={"creator", "approver", "grade_a_admin"},
                 request_extension={"creator"},  # the holder
+                request_handover={"creator"},
             ),
         ),
         (

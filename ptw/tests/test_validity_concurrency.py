@@ -11,8 +11,10 @@ from notifications.models import Notification
 from ptw.errors import IllegalTransition
 from ptw.escalation import auto_expire_permits
 from ptw.extensions import decide_extension, request_extension
+from ptw.handover import accept_handover, decline_handover, request_handover
 from ptw.models import ExtensionStatus, Permit, PermitEvent, PermitExtension, PermitStatus
 from ptw.tests.conftest import at
+from ptw.tests.factories import member
 
 S = PermitStatus
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -139,3 +141,33 @@ def test_two_people_approving_at_once_decide_once_and_the_holder_is_told_once(as
     assert sorted(type(result).__name__ for result in results) == ["IllegalTransition", "PermitExtension"]
     assert PermitEvent.objects.filter(permit=permit, action="extension_approved").count() == 1
     assert Notification.objects.filter(notification_type="ptw_extension_approved").count() == 1
+
+
+def test_an_accept_and_a_withdrawal_at_once_answer_the_handover_once(live_permit, creator, project):
+    night_lead = member(project, username="night_lead")
+    permit = live_permit(S.ACTIVE, end=at(17))
+    handover = request_handover(permit=permit, by=creator, to_user=night_lead, now=at(14))
+    barrier = threading.Barrier(2)
+
+    def answer(service, user, **arguments):
+        def run():
+            barrier.wait(timeout=60)
+            return service(
+                permit=Permit.objects.get(pk=permit.pk), by=user, handover=handover, now=at(14, 5), **arguments
+            )
+
+        return run
+
+    results = in_threads(
+        answer(accept_handover, night_lead, confirmed_points=[]), answer(decline_handover, creator, comment="")
+    )
+
+    assert sorted(type(result).__name__ for result in results) in (
+        ["ActionNotAllowed", "PermitHandover"],  # the withdrawal came first: nobody is incoming any more
+        ["IllegalTransition", "PermitHandover"],  # (a status refusal, whichever way round)
+    )
+    handover.refresh_from_db()
+    permit.refresh_from_db()
+    answered = Notification.objects.filter(notification_type__in=["ptw_handover_accepted", "ptw_handover_declined"])
+    assert answered.values("notification_type").distinct().count() == 1
+    assert (permit.holder_user_id == night_lead.pk) == (handover.status == "accepted")

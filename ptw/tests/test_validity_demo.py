@@ -2,7 +2,7 @@
 
 import pytest
 
-from ptw.models import ExtensionStatus, Permit, PermitStatus
+from ptw.models import ExtensionStatus, HandoverStatus, Permit, PermitStatus
 from ptw.validity import permit_validity
 
 S = PermitStatus
@@ -29,3 +29,15 @@ def test_an_extension_pending_at_the_end_did_not_stop_expiry(demo):
     permit = Permit.objects.get(title="Desludge cooling tower CT-2 basin")
     assert permit.status == S.EXPIRED
     assert [e.status for e in permit_validity(permit).history] == [ExtensionStatus.LAPSED]
+
+
+def test_a_permit_handed_over_has_its_new_holder_and_the_confirmations(demo):
+    permit = Permit.objects.get(title="Splice belt on conveyor CV-7")
+    [handover] = permit_validity(permit).handovers
+    assert handover.status == HandoverStatus.ACCEPTED and permit.holder.username == "contractor_c"
+    assert sorted(c.point_code for c in handover.confirmations.all()) == ["M-SWT-701", "P-VLV-501"]
+
+
+def test_a_handover_waits_for_the_night_lead(demo):
+    permit = Permit.objects.get(title="Replace aviation light on flare stack FS-1")
+    assert permit_validity(permit).pending_handover is not None and permit.holder_id is None

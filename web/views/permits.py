@@ -10,7 +10,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.requests import AuthenticatedHttpRequest
-from ptw.actions import ACTIONS, DECIDE_EXTENSION, EDIT, ISOLATION_POINT, PERMIT, Action, require
+from ptw.actions import (
+    ACCEPT_HANDOVER,
+    ACTIONS,
+    DECIDE_EXTENSION,
+    DECLINE_HANDOVER,
+    EDIT,
+    ISOLATION_POINT,
+    PERMIT,
+    Action,
+    require,
+)
 from ptw.board.limits import step_limits
 from ptw.board.listing import permit_page, permits_matching
 from ptw.board.scope import board_projects
@@ -136,17 +146,20 @@ def _render_detail(
         if action.target is PERMIT and action is not EDIT
     }
     validity = permit_validity(permit)
-    decide = None
-    if validity.pending is not None and DECIDE_EXTENSION in allowed:
-        decide = (
-            bound_form
-            if bound_action is DECIDE_EXTENSION
-            else _part_form(DECIDE_EXTENSION, permit, request, validity.pending)
-        )
+    parts = [
+        (DECIDE_EXTENSION, validity.pending),
+        (ACCEPT_HANDOVER, validity.pending_handover),
+        (DECLINE_HANDOVER, validity.pending_handover),
+    ]
+    validity_forms = [
+        (action, bound_form if action is bound_action else _part_form(action, permit, request, part))
+        for action, part in parts
+        if part is not None and action in allowed
+    ]
     context = {
         "permit": permit,
         "validity": validity,
-        "decide_extension": (DECIDE_EXTENSION, decide) if decide else None,
+        "validity_forms": validity_forms,
         "can_edit": EDIT in allowed,
         "bar": [(action, forms[action.name]) for action in actions.bar(allowed)],
         "forms": forms,
