@@ -28,6 +28,10 @@ app.conf.beat_schedule = {
         "task": "ptw.tasks.check_pending_closeout_and_isolation",
         "schedule": crontab(minute=0, hour="*/4"),  # every 4 hours
     },
+    "check-pending-validity-requests": {
+        "task": "ptw.tasks.check_pending_validity_requests",
+        "schedule": crontab(),  # every minute: extension and handover requests wait minutes, not hours
+    },
     "cleanup-old-ptw-notifications": {
         "task": "ptw.tasks.cleanup_old_notifications",
         "schedule": crontab(minute=0, hour=0, day_of_week=0),  # weekly, Sunday

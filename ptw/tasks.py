@@ -47,3 +47,8 @@ def check_pending_closeout_and_isolation() -> dict[str, object]:
 @retrying_task
 def cleanup_old_notifications() -> dict[str, object]:
     return _run("cleanup_old_notifications")
+
+
+@retrying_task
+def check_pending_validity_requests() -> dict[str, object]:
+    return _run("check_pending_validity_requests")
