@@ -358,20 +358,29 @@ def notify_permit_resumed(permit: PermitFacts, *, comment: str, sender_id: int, 
     )
 
 
-def notify_permit_expired(permit: PermitFacts, *, was_suspended: bool = False, now: datetime) -> list[int]:
-    """`ptw_expired` to the holder; a permit that expired while suspended also tells those told of the suspension."""
-    if not was_suspended:
-        return _notify_each([permit.holder], "ptw_expired", permit, now=now)
-    message = (
-        f"Permit {permit.number} ({permit.title}) expired while suspended: its planned end time passed "
-        "before the work resumed. The work may not resume under this permit."
-    )
+def notify_permit_expired(
+    permit: PermitFacts, *, was_suspended: bool = False, extension_lapsed: bool = False, now: datetime
+) -> list[int]:
+    """`ptw_expired` to the holder; a permit that expired while suspended also tells those told of the suspension.
+
+    The message says so, and says when an extension request was still waiting (it lapsed).
+    """
+    recipients: list[int | None] = [permit.holder]
+    message = f"Permit {permit.number} ({permit.title}) has expired: its planned end time has passed."
+    if was_suspended:
+        recipients += [permit.verifier_id, permit.approver_id]
+        message = (
+            f"Permit {permit.number} ({permit.title}) expired while suspended: its planned end time passed "
+            "before the work resumed. The work may not resume under this permit."
+        )
+    if extension_lapsed:
+        message += " The extension asked for was still waiting for a decision: it lapsed."
     return _notify_each(
-        [permit.holder, permit.verifier_id, permit.approver_id],
+        recipients,
         "ptw_expired",
         permit,
         message=message,
-        extra_data={"while_suspended": True},
+        extra_data={"while_suspended": was_suspended, "extension_lapsed": extension_lapsed},
         now=now,
     )
 

@@ -21,14 +21,16 @@ def first_check_at(permit_type: PermitType, *, requested_at: datetime) -> dateti
     return requested_at + request_time_limit(permit_type)
 
 
-def lapse_pending_requests(permit: Permit, *, now: datetime) -> None:
+def lapse_pending_requests(permit: Permit, *, now: datetime) -> int:
     """The permit ended (expired, completed, cancelled): requests still waiting lapse, and stop escalating.
 
     A pending extension never holds the end back: the permit expires at its planned end.
+    Returns how many extension requests lapsed (0 or 1).
     """
-    PermitExtension.objects.filter(permit=permit, status=ExtensionStatus.PENDING).update(
+    lapsed = PermitExtension.objects.filter(permit=permit, status=ExtensionStatus.PENDING).update(
         status=ExtensionStatus.LAPSED, decided_at=now, next_check_at=None
     )
     PermitHandover.objects.filter(permit=permit, status=HandoverStatus.PENDING).update(
         status=HandoverStatus.LAPSED, decided_at=now, next_check_at=None
     )
+    return lapsed

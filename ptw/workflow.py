@@ -353,6 +353,8 @@ def expire_permit(*, permit: Permit, now: datetime) -> bool:
         else "Planned end time passed.",
         fields={"expired_at": now},
     )
-    lapse_pending_requests(permit, now=now)
-    notes.notify_permit_expired(PermitFacts.of(permit), was_suspended=was_suspended, now=now)
+    lapsed = lapse_pending_requests(permit, now=now)
+    notes.notify_permit_expired(
+        PermitFacts.of(permit), was_suspended=was_suspended, extension_lapsed=bool(lapsed), now=now
+    )
     return True

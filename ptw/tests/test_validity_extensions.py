@@ -114,6 +114,8 @@ def test_a_request_still_pending_at_the_end_does_not_stop_expiry(api, live_permi
     permit.refresh_from_db()
     assert permit.status == S.EXPIRED and permit.planned_end_time == at(17)
     assert PermitExtension.objects.get(pk=extension_id).status == ExtensionStatus.LAPSED
+    expired = Notification.objects.get(notification_type="ptw_expired")
+    assert expired.message.endswith("The extension asked for was still waiting for a decision: it lapsed.")
     late = decide(api, approver, permit, extension_id, when=at(17, 1))
     assert late.status_code == 409
 
