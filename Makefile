@@ -35,7 +35,7 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	$(BIN)/python manage.py ptw_demo
+	ESCALATIONS_ENABLED=$${ESCALATIONS_ENABLED:-True} $(BIN)/python manage.py ptw_demo
 
 # Web server + the periodic jobs in a loop (the embedded default: no Redis, no Celery).
 run: demo

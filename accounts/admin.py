@@ -2,6 +2,8 @@ from axes.models import AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from delivery.models import ContactDetails
+
 from .forms import AdminPasswordChangeForm
 from .models import Membership, MembershipRole, Project, User
 
@@ -13,10 +15,17 @@ class MembershipInline(admin.TabularInline):
     fk_name = "user"
 
 
+class ContactDetailsInline(admin.StackedInline):
+    """The mobile number (E.164) and digest choice; the e-mail address is the user's own field."""
+
+    model = ContactDetails
+    can_delete = False
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     change_password_form = AdminPasswordChangeForm  # a new password revokes the user's API tokens
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, ContactDetailsInline]
     list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_active"]
 
 

@@ -1,4 +1,6 @@
-"""Celery application and the beat schedule of the specification."""
+"""Celery application and the beat schedule of the specification, with the overdue, expiring and
+expiry checks every minute: hourly, a step or a permit could run 59 minutes past its limit unseen,
+and an idle check costs milliseconds (docs/benchmarks.md)."""
 
 import os
 
@@ -14,11 +16,11 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "check-overdue-ptw-tasks": {
         "task": "ptw.tasks.check_overdue_workflow_tasks",
-        "schedule": crontab(minute=0),  # every hour
+        "schedule": crontab(),  # every minute
     },
     "auto-expire-permits": {
         "task": "ptw.tasks.auto_expire_permits",
-        "schedule": crontab(minute=0),  # every hour
+        "schedule": crontab(),  # every minute
     },
     "check-expiring-permits": {
         "task": "ptw.tasks.check_expiring_permits",
@@ -31,6 +33,15 @@ app.conf.beat_schedule = {
     "check-pending-validity-requests": {
         "task": "ptw.tasks.check_pending_validity_requests",
         "schedule": crontab(),  # every minute: extension and handover requests wait minutes, not hours
+    },
+    "gather-hourly-digests": {
+        "task": "ptw.tasks.gather_hourly_digests",
+        "schedule": crontab(minute=1),  # every hour, just after it turns
+    },
+    # Retries of the outbox (each commit that queues deliveries also wakes a worker).
+    "dispatch-outbox": {
+        "task": "delivery.tasks.dispatch_outbox",
+        "schedule": 60.0,
     },
     "cleanup-old-ptw-notifications": {
         "task": "ptw.tasks.cleanup_old_notifications",

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "accounts",
     "notifications",
+    "delivery",
     "ptw",
     "web",
 ]
@@ -186,6 +187,50 @@ PTW_NOTIFICATION_RETENTION_DAYS = env.int("PTW_NOTIFICATION_RETENTION_DAYS", def
 PTW_SWEEP_BATCH_SIZE = env.int("PTW_SWEEP_BATCH_SIZE", default=500)
 # Username of the verifier auto-assigned on submit when a project has several eligible ones.
 PTW_DEFAULT_VERIFIER_USERNAME = env("PTW_DEFAULT_VERIFIER_USERNAME", default="")
+
+# --- E-mail and SMS (delivery app; docs/architecture.md "Reaching people off-screen") ---
+# Links in e-mails and SMS are absolute: SITE_URL + /dashboard/ptw/view/{id}.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# EMAIL_URL=smtp+tls://user:password@smtp.example.com:587 in production (django-environ's e-mail URL).
+# Unset: e-mails are written to files under var/sent-mail/ (the demo; the delivery log shows each).
+if env("EMAIL_URL", default=""):
+    globals().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = BASE_DIR / "var" / "sent-mail"
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="PTW <ptw@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The right-hand side of every delivery's stable Message-ID (<ptw-delivery-42@DOMAIN>).
+DELIVERY_MESSAGE_ID_DOMAIN = env("DELIVERY_MESSAGE_ID_DOMAIN", default="ptw.localhost")
+# SMS: delivery.sms.ConsoleSmsBackend (the log) or delivery.sms.TwilioSmsBackend.
+SMS_BACKEND = env("SMS_BACKEND", default="delivery.sms.ConsoleSmsBackend")
+SMS_TIMEOUT_SECONDS = env.float("SMS_TIMEOUT_SECONDS", default=10)
+TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
+# One of the two: a sending number (E.164) or a Messaging Service.
+TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="")
+TWILIO_MESSAGING_SERVICE_SID = env("TWILIO_MESSAGING_SERVICE_SID", default="")
+# Another API base than https://api.twilio.com (a proxy; the tests' local server).
+TWILIO_API_BASE_URL = env("TWILIO_API_BASE_URL", default="")
+# Outbox: off → notifications stay in-app only.
+OUTBOX_ENABLED = env.bool("OUTBOX_ENABLED", default=True)
+# Wake a Celery worker to dispatch at each commit (default: when a broker is configured).
+OUTBOX_DISPATCH_ON_COMMIT = env.bool(
+    "OUTBOX_DISPATCH_ON_COMMIT", default=bool(env("CELERY_BROKER_URL", default="") or env("REDIS_URL", default=""))
+)
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=200)
+# Outcomes are written every this many messages: the most a killed dispatcher can send twice.
+OUTBOX_RECORD_EVERY = env.int("OUTBOX_RECORD_EVERY", default=20)
+# A claimed delivery not recorded within this long is claimed again (its dispatcher died).
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30)
+OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=3600)
+# How often the `--loop` command's dispatcher looks for due deliveries.
+OUTBOX_POLL_SECONDS = env.float("OUTBOX_POLL_SECONDS", default=1.0)
+# Health answers 503 when a delivery has waited longer than this.
+OUTBOX_HEALTH_MAX_AGE_SECONDS = env.int("OUTBOX_HEALTH_MAX_AGE_SECONDS", default=900)
 
 # --- Live delivery of the bell (web/live/; docs/architecture.md "Live delivery") ---
 # Open streams one user may hold in one web process; past it the page polls bell.json.

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from delivery.api import ContactView, PreferencesView
 from ptw.api.health import HealthView
 from web.views.account import login_rate_limited
 
@@ -18,6 +19,8 @@ urlpatterns = [
     path("api/v1/ptw/health/", HealthView.as_view(), name="ptw-health"),
     path("api/v1/auth/", include("accounts.api.urls")),
     path("api/v1/", include("ptw.api.urls")),
+    path("api/v1/notifications/preferences/", PreferencesView.as_view(), name="delivery-preferences"),
+    path("api/v1/notifications/contact/", ContactView.as_view(), name="delivery-contact"),
     path("api/v1/notifications/", include("notifications.api.urls")),
     path("", include("web.urls")),
 ]

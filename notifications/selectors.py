@@ -18,11 +18,17 @@ def notifications_for(
     notification_type: str | None = None,
     subject: tuple[str, int] | None = None,
 ) -> QuerySet[Notification]:
-    """`user`'s notifications, newest first, with their senders (one query per page).
+    """`user`'s notifications, newest first, with their senders and their e-mails and SMS (two
+    queries per page).
 
     `subject` is (subject_type, subject_id), e.g. ("ptw.permit", 42).
     """
-    notifications = Notification.objects.filter(recipient=user).select_related("sender").defer("sender__password")
+    notifications = (
+        Notification.objects.filter(recipient=user)
+        .select_related("sender")
+        .defer("sender__password")
+        .prefetch_related("deliveries")
+    )
     if unread is not None:
         notifications = notifications.filter(read_at__isnull=unread)
     if notification_type:

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from backend.bulk import insert_ignore_returning
+from delivery import outbox
 
 from . import live
 from .models import Notification
@@ -41,10 +42,13 @@ def notify_many(items: Sequence[NewNotification], *, now: datetime) -> list[int]
     # One global order of rows: two concurrent batches overlapping in reverse order would
     # otherwise wait on each other's conflicting rows (a deadlock on PostgreSQL).
     items = sorted(items, key=lambda item: (item.recipient_id, item.dedupe_key))
-    created: list[tuple[int, int]] = []
+    created: list[tuple[int, NewNotification]] = []
     for start in range(0, len(items), _CHUNK):
         created += _insert_chunk(items[start : start + _CHUNK], now)
-    live.announce(recipient_id for _, recipient_id in created)
+    live.announce(item.recipient_id for _, item in created)
+    outbox.enqueue(
+        [outbox.Written(pk, item.recipient_id, item.notification_type, item.data) for pk, item in created], now=now
+    )
     return [notification_id for notification_id, _ in created]
 
 
@@ -54,7 +58,8 @@ def notify(item: NewNotification, *, now: datetime) -> Notification | None:
     return Notification.objects.get(pk=ids[0]) if ids else None
 
 
-def _insert_chunk(items: Sequence[NewNotification], now: datetime) -> list[tuple[int, int]]:
+def _insert_chunk(items: Sequence[NewNotification], now: datetime) -> list[tuple[int, NewNotification]]:
+    """Insert-ignore the items; return (id, item) of those inserted."""
     rows = [
         {
             "recipient": item.recipient_id,
@@ -72,9 +77,10 @@ def _insert_chunk(items: Sequence[NewNotification], now: datetime) -> list[tuple
         for item in items
     ]
     inserted = insert_ignore_returning(
-        Notification, rows, unique=("recipient", "dedupe_key"), returning=("id", "recipient")
+        Notification, rows, unique=("recipient", "dedupe_key"), returning=("id", "recipient", "dedupe_key")
     )
-    return [(notification_id, recipient_id) for notification_id, recipient_id in inserted]
+    by_key = {(item.recipient_id, item.dedupe_key): item for item in items}
+    return [(notification_id, by_key[(recipient_id, key)]) for notification_id, recipient_id, key in inserted]
 
 
 # --- The inbox owner's writes (the API and the web inbox call these) ---

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from rest_framework import serializers
 
 from accounts.models import User
@@ -22,6 +22,7 @@ from accounts.models import User
 from .api import serializers_input as inputs
 from .errors import ActionNotAllowed, IllegalTransition
 from .forms import (
+    AcknowledgeForm,
     ActionForm,
     AssignApproverForm,
     AssignVerifierForm,
@@ -37,13 +38,16 @@ from .forms import (
     IsolationAssignForm,
     IsolationStepForm,
     PermitForm,
+    ReassignForm,
     RequiredCommentForm,
+    StepActionForm,
     VerifyForm,
 )
-from .models import IsolationStatus, Permit, StepId
+from .models import IsolationStatus, Permit, StepId, WorkflowStep
 from .policy import (
     Actor,
     PolicyContext,
+    Rule,
     Who,
     actor_for,
     another_part,
@@ -51,13 +55,17 @@ from .policy import (
     approver,
     assignee_of,
     creator,
+    escalation_recipient,
     grade_a,
     holder,
     incoming_holder,
+    pending_assignee,
     permitted,
     project_admin,
+    step_escalated,
     verifier,
 )
+from .selectors import may_take_step
 from .states import ALLOWED_TRANSITIONS, PermitStatus
 
 S = PermitStatus
@@ -104,6 +112,16 @@ HANDOVER = Target(
     kwarg="handover",
     find=lambda permit, pk: permit.handovers.filter(pk=pk).first(),
     missing="No such handover on this permit.",
+)
+
+
+WORKFLOW_STEP = Target(
+    "workflow step",
+    path="steps/<int:step_id>",
+    url_name="step",
+    kwarg="step",
+    find=lambda permit, pk: WorkflowStep.objects.filter(instance__permit=permit, pk=pk).first(),
+    missing="No such workflow step on this permit.",
 )
 
 
@@ -323,6 +341,56 @@ DEISOLATE_POINT = Action(
     dangerous=True,
 )
 
+
+def _may_take_pending_step(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+    step_id = next(iter(context.pending_assignees), None)
+    return step_id is not None and may_take_step(actor.user, permit, step=StepId(step_id))
+
+
+# Four eyes for whoever takes the pending step over (ptw.selectors.may_take_step, which reads
+# the policy's parts: so declared here, above both).
+eligible_for_pending_step = Rule(_may_take_pending_step, "eligible to take the pending step")
+
+# Acting on an escalation (issue 12): the people it reached, on the pending step.
+ESCALATION_STATUSES = (S.SUBMITTED, S.UNDER_REVIEW)
+ACKNOWLEDGE_ESCALATION = Action(
+    "acknowledge_escalation",
+    statuses=ESCALATION_STATUSES,
+    who=(escalation_recipient | pending_assignee()) & step_escalated,
+    label="acknowledge the escalation of",
+    button="Acknowledge",
+    confirmation="Escalation acknowledged: the next levels wait.",
+    form=AcknowledgeForm,
+    serializer=inputs.AcknowledgeSerializer,
+    route="acknowledge",
+    target=WORKFLOW_STEP,
+)
+REASSIGN_STEP = Action(
+    "reassign_step",
+    statuses=ESCALATION_STATUSES,
+    who=escalation_recipient,
+    label="reassign the pending step of",
+    button="Reassign",
+    confirmation="Step reassigned.",
+    form=ReassignForm,
+    serializer=inputs.ReassignSerializer,
+    route="reassign",
+    target=WORKFLOW_STEP,
+)
+TAKE_OVER_STEP = Action(
+    "take_over_step",
+    statuses=ESCALATION_STATUSES,
+    # never on their own permit, and four eyes kept (ptw.selectors.may_take_step)
+    who=escalation_recipient & ~creator & eligible_for_pending_step,
+    label="take over the pending step of",
+    button="Take it over",
+    confirmation="The step is yours now.",
+    form=StepActionForm,
+    serializer=inputs.EmptySerializer,
+    route="take-over",
+    target=WORKFLOW_STEP,
+)
+
 # Validity (issue 15): while the work may go on, the holder asks for more time; the approver decides.
 VALIDITY_STATUSES = (S.ACTIVE, S.SUSPENDED)
 REQUEST_EXTENSION = Action(
@@ -414,6 +482,9 @@ ACTIONS: dict[str, Action] = {
         ISOLATE_POINT,
         VERIFY_ISOLATION,
         DEISOLATE_POINT,
+        ACKNOWLEDGE_ESCALATION,
+        REASSIGN_STEP,
+        TAKE_OVER_STEP,
     )
 }
 
@@ -449,10 +520,12 @@ def allows(actor: Actor, permit: Permit, action: Action, context: PolicyContext 
 
 
 def available_actions(actor: Actor, permit: Permit) -> list[str]:
-    """The names of the actions on the permit itself this user may take now (at most one query)."""
+    """The names of the actions on the permit itself, or its pending step, this user may take now."""
     context = PolicyContext(permit)
     return [
-        action.name for action in ACTIONS.values() if action.target is PERMIT and allows(actor, permit, action, context)
+        action.name
+        for action in ACTIONS.values()
+        if action.target in (PERMIT, WORKFLOW_STEP) and allows(actor, permit, action, context)
     ]
 
 
@@ -464,7 +537,11 @@ R = TypeVar("R")
 
 def guard(action: Action, *, permit: Permit, by: User) -> None:
     """Lock the permit's row, re-read it, and check that `by` may take `action` on it now."""
-    permit.refresh_from_db(from_queryset=Permit.objects.select_for_update())
+    # FOR NO KEY UPDATE: guards still exclude each other, but a sweep inserting rows that refer to
+    # the permit (escalation records: FOR KEY SHARE) is not blocked while it holds the step an
+    # action on the step waits for — the two would deadlock.
+    no_key = connection.features.has_select_for_no_key_update
+    permit.refresh_from_db(from_queryset=Permit.objects.select_for_update(no_key=no_key))
     require(actor_for(by, permit), permit, action)
 
 

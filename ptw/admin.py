@@ -16,7 +16,16 @@ from django.utils.html import format_html, format_html_join
 from accounts.requests import user_of
 
 from .errors import PTWError
-from .escalation_rules import delete_escalation_rule, save_escalation_rule
+from .escalation_chains import load_chains, rule_preview
+from .escalation_rules import (
+    delete_escalation_rule,
+    may_change_rule,
+    rule_projects_of,
+    rules_visible_to,
+    save_escalation_chain,
+    save_escalation_rule,
+)
+from .forms import chain_levels
 from .models import (
     CloseoutTemplate,
     EscalationLevel,
@@ -111,40 +120,95 @@ class IsolationPointAdmin(admin.ModelAdmin):
     autocomplete_fields = ["project"]
 
 
+class EscalationLevelInline(admin.TabularInline):
+    """The rule's own chain (none: it follows the global levels); event types are a choice of the known ones."""
+
+    model = EscalationLevel
+    extra = 0
+    fields = ["level", "multiplier", "audience", "role", "event_type", "repeat_every_hours", "is_active"]
+
+
 @admin.register(EscalationRule)
 class EscalationRuleAdmin(admin.ModelAdmin):
-    """Saved and deleted through ptw.escalation_rules, so steps already pending follow the change."""
+    """Saved and deleted through ptw.escalation_rules, so steps already pending follow the change.
+
+    Staff who are not superusers see and change only the rules of the projects where they are
+    Grade A admins; the global defaults (no project) are the superusers'.
+    """
 
     list_display = [
         "permit_type",
         "step_name",
+        "project",
         "time_limit_hours",
         "escalate_to_role",
         "notification_method",
         "is_active",
     ]
     list_filter = ["permit_type", "step_name", "notification_method", "is_active"]
-    search_fields = ["permit_type__name", "escalate_to_role"]
-    list_select_related = ["permit_type"]
+    search_fields = ["permit_type__name", "escalate_to_role", "project__code"]
+    list_select_related = ["permit_type", "project"]
     autocomplete_fields = ["permit_type"]
+    inlines = [EscalationLevelInline]
+    readonly_fields = ["chain_preview"]
+
+    def get_queryset(self, request):
+        return rules_visible_to(user_of(request)).select_related("permit_type", "project")
+
+    @admin.display(description="Chain")
+    def chain_preview(self, obj: EscalationRule) -> str:
+        return rule_preview(obj, load_chains()) if obj.pk else "Save the rule to see its chain."
+
+    def save_related(self, request, form, formsets, change):
+        """The levels' inline: validated as the rules page does, written through the chain service."""
+        rule = form.instance
+        [levels] = formsets
+        form.save_m2m()
+        save_escalation_chain(rule=rule, levels=chain_levels(levels), by=user_of(request))
+        levels.new_objects, levels.changed_objects, levels.deleted_objects = [], [], []  # the log says "changed"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "project":
+            user = user_of(request)
+            kwargs["queryset"] = rule_projects_of(user)
+            kwargs["required"] = not user.is_superuser
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may_change_rule(user_of(request), project_id=obj.project_id))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or may_change_rule(user_of(request), project_id=obj.project_id))
 
     def save_model(self, request, obj, form, change):
-        save_escalation_rule(rule=obj)
+        save_escalation_rule(rule=obj, by=user_of(request))
 
     def delete_model(self, request, obj):
-        delete_escalation_rule(rule=obj)
+        delete_escalation_rule(rule=obj, by=user_of(request))
 
     def delete_queryset(self, request, queryset):
         """The bulk "delete selected" action: one rule at a time, each rescheduling its steps."""
         for rule in queryset:
-            delete_escalation_rule(rule=rule)
+            delete_escalation_rule(rule=rule, by=user_of(request))
 
 
 @admin.register(EscalationLevel)
 class EscalationLevelAdmin(admin.ModelAdmin):
-    list_display = ["level", "multiplier", "event_type", "audience", "is_active"]
+    """The global chain (levels without a rule) for superusers; a rule's levels are edited on its page."""
+
+    list_display = ["level", "rule", "multiplier", "event_type", "audience", "role", "repeat_every_hours", "is_active"]
     list_filter = ["audience", "is_active"]
     search_fields = ["event_type"]
+    list_select_related = ["rule__permit_type", "rule__project"]
+
+    def get_queryset(self, request):
+        levels = super().get_queryset(request)
+        return levels if user_of(request).is_superuser else levels.filter(rule__in=rules_visible_to(user_of(request)))
+
+    def has_add_permission(self, request) -> bool:
+        return user_of(request).is_superuser and super().has_add_permission(request)
 
 
 # --- Records written by the services (read-only) ---------------------------------------------

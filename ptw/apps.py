@@ -9,4 +9,11 @@ class PtwConfig(AppConfig):
     def ready(self) -> None:
         # Importing the service modules binds each declared action to its service (@performs);
         # they import models, so this waits for the app registry.
-        from . import checks, closeout, extensions, handover, isolation, permits, workflow  # noqa: F401
+        from delivery import routing
+
+        from . import checks, closeout, escalation_actions, extensions, handover, isolation, permits, workflow  # noqa: F401
+        from .notification_routes import ROUTES
+        from .notification_utils import PTW_NOTIFICATION_TYPES
+
+        # Which channels each PTW type goes to (the delivery app knows types only as strings).
+        routing.register(ROUTES, PTW_NOTIFICATION_TYPES)

@@ -12,21 +12,27 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 
 from accounts.models import CompanyType, Grade, Membership, MembershipRole, Project, User
+from delivery.models import ContactDetails
 
-from . import closeout, demo_validity, isolation, permits, workflow
-from .escalation_rules import save_escalation_rule
+from . import closeout, demo_validity, escalation_actions, isolation, permits, workflow
+from .escalation_rules import save_escalation_chain, save_escalation_rule
+from .jobs.overdue import check_overdue_workflow_tasks
 from .models import (
     CloseoutTemplate,
+    EscalationLevel,
     EscalationRule,
     IsolationPoint,
     Permit,
     PermitCategory,
     PermitType,
     RiskLevel,
+    WorkflowStep,
 )
+from .models.escalation import NotificationMethod
 from .selectors import closeout_for
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (the published demo password)
@@ -44,6 +50,7 @@ class DemoUser:
     grade: str
     roles: tuple[str, ...] = ()
     superuser: bool = False
+    mobile: str = ""  # E.164; SMS go to it (the console backend logs them)
 
 
 DEMO_USERS = (
@@ -67,6 +74,7 @@ DEMO_USERS = (
         "Shah",
         CompanyType.EPC,
         Grade.C,
+        mobile="+919876500001",
     ),
     DemoUser(
         "epc_admin_b",
@@ -75,6 +83,7 @@ DEMO_USERS = (
         CompanyType.EPC,
         Grade.B,
         roles=("manager",),
+        mobile="+919876500002",
     ),
     DemoUser(
         "client_approver",
@@ -90,6 +99,7 @@ DEMO_USERS = (
         CompanyType.CLIENT,
         Grade.A,
         roles=("safety_officer",),
+        mobile="+919876500003",
     ),
     DemoUser(
         "admin",
@@ -98,6 +108,7 @@ DEMO_USERS = (
         CompanyType.CLIENT,
         Grade.A,
         superuser=True,
+        mobile="+919876500004",
     ),
 )
 
@@ -172,11 +183,30 @@ ISOLATION_POINTS = (
     ("M-SWT-701", "switch", "mechanical", "Conveyor CV-7 local stop"),
 )
 
+# Rules that reach people by more than e-mail (the others: e-mail).
+ESCALATION_RULE_METHODS = {("Electrical Work", "verification"): NotificationMethod.BOTH}
+
 ESCALATION_RULES = (
     # permit type, step, hours, role
     ("Electrical Work", "verification", Decimal("4"), "manager"),
     ("Hot Work", "approval", Decimal("2"), "safety_officer"),
     ("Confined Space", "verification", Decimal("2"), "safety_officer"),
+)
+
+# "Confined Space verification, 2 h: 1.5 h → verifier; 2 h → verifier; 4 h → safety_officer;
+# 6 h → Grade A admins; then every 2 h"
+CHAIN_RULE = ("Confined Space", "verification")
+CHAIN = (
+    {"level": 1, "multiplier": Decimal("0.75"), "audience": "assignee", "event_type": "ptw_task_due_soon"},
+    {"level": 2, "multiplier": Decimal("1"), "audience": "assignee", "event_type": "ptw_overdue"},
+    {"level": 3, "multiplier": Decimal("2"), "audience": "escalation", "event_type": "ptw_escalated"},
+    {
+        "level": 4,
+        "multiplier": Decimal("3"),
+        "audience": "grade_a",
+        "event_type": "ptw_escalated",
+        "repeat_every_hours": Decimal("2"),
+    },
 )
 
 
@@ -336,6 +366,33 @@ def _submitted_escalated(d: Demo, title: str) -> None:
     d.submit(permit, at=d.ago(hours=9, minutes=5))
 
 
+def _submitted_acknowledged(d: Demo, title: str) -> None:
+    """Verification pending 5 h on the Confined Space chain: escalated to the safety officer 1 h ago,
+    who acknowledged it (the Grade A tier, at 6 h, waits). Needs ESCALATIONS_ENABLED (as `make demo`)."""
+    permit = d.permit(
+        title,
+        "Confined Space",
+        by="contractor_c",
+        at=d.ago(hours=5, minutes=10),
+        start=d.now + timedelta(hours=4),
+        hours=6,
+        location="Cooling tower basin CT-1",
+        description="Inspect the basin after draining; gas test before entry.",
+    )
+    d.submit(permit, at=d.ago(hours=5, minutes=5))
+    if not settings.ESCALATIONS_ENABLED:
+        return
+    check_overdue_workflow_tasks(now=d.ago(hours=1))  # the first scenario: the only step due then
+    step = WorkflowStep.objects.get(instance__permit=permit, status="pending")
+    escalation_actions.acknowledge_escalation(
+        permit=permit,
+        by=d.users["client_admin_a"],
+        step=step,
+        note="On it — calling Arjun, he is at the cooling tower.",
+        now=d.ago(minutes=45),
+    )
+
+
 def _under_review(d: Demo, title: str) -> None:
     """Approval pending 5 h against a 2 h rule: escalated to the safety officer."""
     permit = d.permit(
@@ -485,6 +542,8 @@ def _expired(d: Demo, title: str) -> None:
 
 
 PERMIT_SCENARIOS: tuple[tuple[str, Callable[[Demo, str], None]], ...] = (
+    # first: it runs the sweep at a past time, when no other scenario's step is due yet
+    ("Inspect cooling tower basin CT-1", _submitted_acknowledged),
     ("Scaffold inspection on pipe rack PR-3", _draft),
     ("Weld repair on flare line F-12", _submitted),
     ("Replace MCC-2 feeder 7 breaker", _submitted_escalated),
@@ -513,7 +572,7 @@ def seed_demo(*, now: datetime) -> DemoResult:
         users = {spec.username: _seed_user(spec, project, result) for spec in DEMO_USERS}
         types = _seed_permit_types(result)
         points = _seed_isolation_points(project, result)
-        _seed_escalation_rules(types, result)
+        _seed_escalation_rules(project, types, result)
     demo = Demo(project=project, now=now, users=users, types=types, points=points)
     existing = set(Permit.objects.filter(project=project).values_list("title", flat=True))
     for title, build in PERMIT_SCENARIOS:
@@ -543,6 +602,9 @@ def _seed_user(spec: DemoUser, project: Project, result: DemoResult) -> User:
         user=user, project=project, defaults={"company_type": spec.company_type, "grade": spec.grade}
     )
     result.count("memberships", created)
+    if spec.mobile:
+        _, created = ContactDetails.objects.get_or_create(user=user, defaults={"mobile_number": spec.mobile})
+        result.count("mobile numbers", created)
     for role in spec.roles:
         _, created = MembershipRole.objects.get_or_create(membership=membership, name=role)
         result.count("roles", created)
@@ -590,12 +652,24 @@ def _seed_isolation_points(project: Project, result: DemoResult) -> dict[str, Is
     return points
 
 
-def _seed_escalation_rules(types: dict[str, PermitType], result: DemoResult) -> None:
+def _seed_escalation_rules(project: Project, types: dict[str, PermitType], result: DemoResult) -> None:
+    """The DEMO project's own rules (its Grade A admins see and change them); Confined Space's with a chain."""
     for type_name, step, hours, role in ESCALATION_RULES:
         permit_type = types[type_name]
-        if EscalationRule.objects.filter(permit_type=permit_type, step_name=step, is_active=True).exists():
+        active = EscalationRule.objects.filter(project=project, permit_type=permit_type, step_name=step, is_active=True)
+        if active.exists():
             continue
-        save_escalation_rule(
-            rule=EscalationRule(permit_type=permit_type, step_name=step, time_limit_hours=hours, escalate_to_role=role)
+        rule = save_escalation_rule(
+            rule=EscalationRule(
+                project=project,
+                permit_type=permit_type,
+                step_name=step,
+                time_limit_hours=hours,
+                escalate_to_role=role,
+                notification_method=ESCALATION_RULE_METHODS.get((type_name, step), NotificationMethod.EMAIL),
+            ),
+            by=None,
         )
+        if (type_name, step) == CHAIN_RULE:
+            save_escalation_chain(rule=rule, levels=[EscalationLevel(**level) for level in CHAIN], by=None)
         result.count("escalation rules", True)

@@ -15,6 +15,7 @@ from accounts.models import Project, User
 from accounts.selectors import projects_of
 
 from .models import (
+    EscalationLevel,
     ExtensionStatus,
     HandoverStatus,
     IsolationPoint,
@@ -24,6 +25,8 @@ from .models import (
     PermitIsolationPoint,
     PermitType,
     StepId,
+    StepStatus,
+    WorkflowStep,
 )
 from .selectors import closeout_for, handover_candidates, points_in_place, reviewer_candidates
 
@@ -167,6 +170,40 @@ class IsolationAssignForm(ActionForm):
         ).exclude(assignments__permit=self.permit)
 
 
+class StepActionForm(ActionForm):
+    """An action on the permit's pending workflow step (acknowledge, reassign, take over)."""
+
+    step = forms.ModelChoiceField(queryset=WorkflowStep.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        pending = WorkflowStep.objects.filter(instance__permit=self.permit, status=StepStatus.PENDING)
+        self.fields["step"].queryset = pending  # type: ignore[attr-defined]
+        self.pending = pending.first()
+        if self.pending is not None and not self.is_bound:
+            self.initial.setdefault("step", self.pending.pk)
+
+
+class AcknowledgeForm(StepActionForm):
+    note = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What you are doing about it (“on it — calling the verifier”). The others told are informed.",
+    )
+
+
+class ReassignForm(StepActionForm):
+    assignee = UserChoiceField(queryset=User.objects.none(), label="Hand it to")
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if self.pending is not None:
+            candidates = reviewer_candidates(self.permit, step=StepId(self.pending.step_id), by=self.user)
+            if self.pending.assignee_id:
+                candidates = candidates.exclude(pk=self.pending.assignee_id)
+            self.fields["assignee"].queryset = candidates  # type: ignore[attr-defined]
+
+
 class IsolationStepForm(ActionForm):
     """Move one of the permit's isolation points on (verify, de-isolate)."""
 
@@ -219,6 +256,18 @@ class CloseoutForm(ActionForm):
 
     def item_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[f"done_{item['key']}"], self[f"remarks_{item['key']}"]) for item in self.items]
+
+
+def chain_levels(formset: forms.BaseInlineFormSet) -> list[EscalationLevel]:
+    """The levels a valid chain formset keeps (filled rows not marked for deletion), unsaved.
+
+    The rules page and the admin both hand these to ptw.escalation_rules.save_escalation_chain.
+    """
+    return [
+        form.instance
+        for form in formset.forms
+        if (form.has_changed() or form.instance.pk) and not (formset.can_delete and form.cleaned_data.get("DELETE"))
+    ]
 
 
 class ExtensionRequestForm(ActionForm):

@@ -1,4 +1,4 @@
-"""PTW notifications (specification section 1): the 14 types, dedupe keys and one helper per event.
+"""PTW notifications (specification section 1): the 14 types (and issue 12's), dedupe keys and one helper per event.
 
 Every notification is written in the caller's transaction by an insert that ignores a
 duplicate (same recipient and dedupe key), so the same event reaches a user once per
@@ -36,6 +36,9 @@ PTW_NOTIFICATION_TYPES: dict[str, str] = {
     "ptw_isolation_pending": "Isolation verification pending",
     "ptw_escalated": "Task escalated",
     "ptw_overdue": "Task overdue",
+    # Beyond the specification's 14 (issue 12): escalation chains and acting on them.
+    "ptw_task_due_soon": "Task due soon",
+    "ptw_escalation_acknowledged": "Escalation acknowledged",
     # Validity (issue 15): suspension, extensions, shift handover.
     "ptw_suspended": "Work suspended",
     "ptw_resumed": "Work resumed",
@@ -62,6 +65,8 @@ _DEFAULT_MESSAGES: dict[str, str] = {
     "ptw_isolation_pending": "Permit {number} ({title}) has isolation points not yet verified.",
     "ptw_escalated": "A workflow task on permit {number} ({title}) is overdue and has been escalated to you.",
     "ptw_overdue": "Your task on permit {number} ({title}) is overdue.",
+    "ptw_task_due_soon": "Your task on permit {number} ({title}) is due soon.",
+    "ptw_escalation_acknowledged": "Someone has taken up the escalated task on permit {number} ({title}).",
     "ptw_suspended": "Work under permit {number} ({title}) is suspended.",
     "ptw_resumed": "Work under permit {number} ({title}) has resumed.",
     "ptw_extension_requested": "An extension of permit {number} ({title}) is waiting for your decision.",
@@ -156,6 +161,7 @@ class PermitNotice:
     extra_data: dict[str, Any] | None = None
     sender_id: int | None = None
     dedupe_extra: str | None = None
+    anchor: str = ""  # a part of the permit page to land on ("escalation": the step's actions)
     # The moment whose local date keys the dedupe (default: now). A notice due at a fixed moment
     # (a warning before the end) passes that moment, so a sweep running on either side of the
     # site's midnight still writes it once.
@@ -171,6 +177,9 @@ def build_ptw_notification(event: PermitNotice, *, now: datetime) -> NewNotifica
         "permit_id": permit.id,
         "permit_number": permit.number,
         "permit_type": permit.type_name,
+        # For e-mails and SMS (delivery/messages.py): what it concerns, and the zone of its times.
+        "about": f"{permit.number} ({permit.title})",
+        "time_zone": permit.time_zone or settings.TIME_ZONE,
         **(event.extra_data or {}),
     }
     message = event.message or _DEFAULT_MESSAGES[event.event_type].format(number=permit.number, title=permit.title)
@@ -180,7 +189,7 @@ def build_ptw_notification(event: PermitNotice, *, now: datetime) -> NewNotifica
         title=f"{PTW_NOTIFICATION_TYPES[event.event_type]}: {permit.number}",
         message=message,
         data=data,
-        link=f"/dashboard/ptw/view/{permit.id}",
+        link=f"/dashboard/ptw/view/{permit.id}" + (f"#{event.anchor}" if event.anchor else ""),
         sender_id=event.sender_id,
         subject_type=PERMIT_SUBJECT,
         subject_id=permit.id,
@@ -434,4 +443,32 @@ def notify_isolation_pending(permits: Iterable[PermitFacts], *, now: datetime) -
     """`ptw_isolation_pending` to each permit's creator and verifier."""
     return _notify_all(
         permits, "ptw_isolation_pending", lambda permit: [permit.creator_id, permit.verifier_id], now=now
+    )
+
+
+def notify_escalation_acknowledged(
+    permit: PermitFacts,
+    user_ids: Iterable[int],
+    *,
+    step_name: str,
+    step_pk: int,
+    by: Any,
+    note: str,
+    now: datetime,
+) -> list[int]:
+    """`ptw_escalation_acknowledged` to the others an escalation reached: who took it, and their note."""
+    message = (
+        f"{by.display_name} acknowledged the escalation of the {step_name.lower()} of permit "
+        f"{permit.number} ({permit.title}): “{note}”"
+    )
+    return _notify_each(
+        user_ids,
+        "ptw_escalation_acknowledged",
+        permit,
+        sender_id=by.pk,
+        message=message,
+        extra_data={"step_pk": step_pk, "acknowledged_by": by.pk},
+        dedupe_extra=f"step:{step_pk}:at:{now.isoformat()}",
+        anchor="escalation",
+        now=now,
     )

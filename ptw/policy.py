@@ -10,9 +10,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.db.models import Exists, OuterRef, Subquery
+
 from accounts.models import Grade, Membership, User
 
-from .models import HandoverStatus, Permit, PermitHandover, StepId, StepStatus, WorkflowStep
+from .escalation_schedule import rules_in_force
+from .models import (
+    EscalationRecord,
+    HandoverStatus,
+    Permit,
+    PermitHandover,
+    StepId,
+    StepStatus,
+    WorkflowStep,
+)
 
 
 @dataclass(frozen=True)
@@ -43,13 +54,34 @@ class PolicyContext:
         self.permit = permit
 
     @cached_property
-    def pending_assignees(self) -> dict[str, int | None]:
-        """{step id: assignee id} of the permit's pending workflow steps (one query)."""
-        return dict(
-            WorkflowStep.objects.filter(instance__permit=self.permit, status=StepStatus.PENDING).values_list(
-                "step_id", "assignee_id"
-            )
+    def _pending(self) -> list[tuple[str, int | None, bool, str | None]]:
+        """(step id, assignee id, escalated since pending, its rule's escalation role) of each pending step.
+
+        One query answers every predicate about the pending step.
+        """
+        reached = EscalationRecord.objects.filter(step=OuterRef("pk"), reached_at__gte=OuterRef("pending_since"))
+        rule = rules_in_force(
+            project_id=self.permit.project_id, permit_type_id=self.permit.permit_type_id, step_id=OuterRef("step_id")
         )
+        pending = WorkflowStep.objects.filter(instance__permit=self.permit, status=StepStatus.PENDING).annotate(
+            escalated=Exists(reached), rule_role=Subquery(rule.values("escalate_to_role")[:1])
+        )
+        return list(pending.values_list("step_id", "assignee_id", "escalated", "rule_role"))
+
+    @property
+    def pending_assignees(self) -> dict[str, int | None]:
+        """{step id: assignee id} of the permit's pending workflow steps."""
+        return {step_id: assignee_id for step_id, assignee_id, _, _ in self._pending}
+
+    @property
+    def pending_escalated(self) -> bool:
+        """Whether the chain has reached anyone about the pending step since it became pending."""
+        return any(escalated for _, _, escalated, _ in self._pending)
+
+    @property
+    def escalation_roles(self) -> set[str]:
+        """The role the pending step's rule escalates to (its holders receive the escalation)."""
+        return {role for _, _, _, role in self._pending if role}
 
     @cached_property
     def incoming_holder_id(self) -> int | None:
@@ -148,6 +180,17 @@ def _is_member(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
     return True  # `permitted` already requires an active membership
 
 
+def _is_escalation_recipient(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+    if actor.is_admin:
+        return True
+    roles = context.escalation_roles
+    return bool(roles) and actor.membership is not None and actor.membership.roles.filter(name__in=roles).exists()
+
+
+def _pending_step_escalated(actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+    return context.pending_escalated
+
+
 @dataclass(frozen=True)
 class Part(Who):
     """One of the three people of a permit, named by the permit's column that holds them."""
@@ -177,6 +220,22 @@ incoming_holder = Rule(
 )
 project_admin = Rule(_is_project_admin, "a Grade A/B admin")
 any_member = Rule(_is_member, "any project member")
+# Whoever a step's escalation reaches: the project's Grade A/B admins and the holders of the
+# roles its rule and chain name (ptw/jobs/overdue.py tells the same people).
+escalation_recipient = Rule(_is_escalation_recipient, "a recipient of the step's escalation")
+step_escalated = Rule(_pending_step_escalated, "once the pending step is overdue")
+
+
+@dataclass(frozen=True)
+class pending_assignee(Who):
+    """The assignee of whichever step is pending."""
+
+    def __call__(self, actor: Actor, permit: Permit, context: PolicyContext) -> bool:
+        return actor.user.pk in context.pending_assignees.values()
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        return "the pending step's assignee"
 
 
 @dataclass(frozen=True)

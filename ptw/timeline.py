@@ -1,4 +1,5 @@
-"""A permit's timeline: audit events, escalation levels reached and notifications sent, by time.
+"""A permit's timeline: audit events, escalation levels reached, notifications and their e-mails
+and SMS, by time.
 
 One selector for the API (`/permits/{id}/timeline/`) and the permit page.
 """
@@ -7,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from accounts.models import User
+from delivery.models import Delivery, DeliveryStatus
 from notifications.models import Notification
 
 from .models import EscalationRecord, Permit, PermitEvent
@@ -19,7 +21,7 @@ TIMELINE_NOTIFICATIONS = 200
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
-    kind: str  # "event", "escalation" or "notification"
+    kind: str  # "event", "escalation", "notification" or "delivery"
     title: str
     actor: str  # who acted: a display name, or "system" for the jobs
     who: str = ""  # the person line a reader sees: the actor, or who was told
@@ -33,7 +35,7 @@ class TimelineEntry:
 
 
 def permit_timeline(permit: Permit) -> list[TimelineEntry]:
-    """Everything that happened to the permit, oldest first (4 queries)."""
+    """Everything that happened to the permit, oldest first (5 queries)."""
     entries = [_event_entry(event) for event in PermitEvent.objects.filter(permit=permit).select_related("actor")]
     records = list(EscalationRecord.objects.filter(permit=permit).select_related("step"))
     names = {
@@ -47,6 +49,12 @@ def permit_timeline(permit: Permit) -> list[TimelineEntry]:
         .order_by("-created_at", "-id")[:TIMELINE_NOTIFICATIONS]
     )
     entries += [_notification_entry(note) for note in notes]
+    deliveries = (
+        Delivery.objects.filter(notification__subject_type=PERMIT_SUBJECT, notification__subject_id=permit.pk)
+        .select_related("recipient")
+        .order_by("-created_at", "-id")[:TIMELINE_NOTIFICATIONS]
+    )
+    entries += [_delivery_entry(delivery) for delivery in deliveries]
     return sorted(entries, key=lambda entry: entry.at)
 
 
@@ -93,4 +101,24 @@ def _notification_entry(note: Notification) -> TimelineEntry:
         action=note.notification_type,
         event_type=note.notification_type,
         recipient_ids=[note.recipient_id],
+    )
+
+
+def _delivery_entry(delivery: Delivery) -> TimelineEntry:
+    """ "E-mail sent", "SMS failed", with the address, the error, and why it went by e-mail instead."""
+    notes = [delivery.last_error] if delivery.last_error else []
+    if delivery.fallback_from:
+        notes.append("By e-mail instead of SMS: no mobile number.")
+    if delivery.status == DeliveryStatus.QUEUED and delivery.attempts:
+        notes.append(f"Tried {delivery.attempts} times; trying again.")
+    return TimelineEntry(
+        delivery.sent_at or delivery.created_at,
+        "delivery",
+        delivery.summary,
+        actor="system",
+        who=f"to {delivery.recipient.display_name} ({delivery.address or 'no address'})",
+        detail=" ".join(notes),
+        action=delivery.notification_type,
+        event_type=delivery.notification_type,
+        recipient_ids=[delivery.recipient_id],
     )

@@ -63,7 +63,9 @@ def _open_step(permit: Permit, step_id: StepId, *, now: datetime) -> WorkflowSte
             "comments": "",
         },
     )
-    schedule_new_pending_step(step, permit_type_id=permit.permit_type_id, pending_since=now)
+    schedule_new_pending_step(
+        step, project_id=permit.project_id, permit_type_id=permit.permit_type_id, pending_since=now
+    )
     step.save(update_fields=["pending_since", "next_check_at"])
     return step
 
@@ -76,7 +78,9 @@ def _assign(permit: Permit, step: WorkflowStep, *, by: User, assignee: User, now
         raise InvalidInput({f"{role}_id": [_refusal(permit, step_id, assignee=assignee, by=by)]})
     step.assignee = assignee
     # the task is now the assignee's: overdue counts from here
-    schedule_new_pending_step(step, permit_type_id=permit.permit_type_id, pending_since=now)
+    schedule_new_pending_step(
+        step, project_id=permit.project_id, permit_type_id=permit.permit_type_id, pending_since=now
+    )
     step.save(update_fields=["assignee", "pending_since", "next_check_at"])
     setattr(permit, f"{role}_id", assignee.pk)
     Permit.objects.filter(pk=permit.pk).update(**{f"{role}_id": assignee.pk, "updated_at": now})

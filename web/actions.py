@@ -8,7 +8,7 @@ each isolation point's row offers the action that moves it on.
 from typing import Any
 
 from accounts.models import User
-from ptw.actions import ACTIONS, ISOLATION_STEP, PERMIT, Action, allows
+from ptw.actions import ACTIONS, ISOLATION_STEP, PERMIT, WORKFLOW_STEP, Action, allows
 from ptw.forms import ActionForm, PermitForm
 from ptw.models import Permit, PermitIsolationPoint
 from ptw.policy import Actor, PolicyContext
@@ -46,3 +46,13 @@ def isolation_rows(permit: Permit, user: User, *, allowed: list[Action]) -> list
             )
         rows.append((assignment, action, form))
     return rows
+
+
+def step_forms(permit: Permit, user: User, *, allowed: list[Action], bound: tuple | None) -> list[tuple[Action, Any]]:
+    """(action, form) for acting on the pending step's escalation (acknowledge, reassign, take over)."""
+    bound_action, bound_form = bound or (None, None)
+    return [
+        (action, bound_form if action is bound_action else make_form(action, permit, user))
+        for action in allowed
+        if action.target is WORKFLOW_STEP
+    ]

@@ -27,8 +27,8 @@ def starts_on_board(user: User) -> bool:
 
 
 def is_rules_admin(user: User) -> bool:
-    """Escalation rules are per permit type, shared by all projects: any Grade A admin edits them."""
-    return Membership.objects.filter(user=user, is_active=True, grade=Grade.A).exists()
+    """Superusers (global defaults and every project) and Grade A admins (their projects' rules)."""
+    return user.is_superuser or Membership.objects.filter(user=user, is_active=True, grade=Grade.A).exists()
 
 
 # --- Notifications (the inbox's own reads are notifications.selectors) -------------------------
@@ -60,14 +60,18 @@ class StepView:
 
 def permit_steps(permit: Permit, *, now: datetime) -> list[StepView]:
     """The workflow steps with how long each pending one has waited and whether it is overdue."""
-    steps = WorkflowStep.objects.filter(instance__permit=permit).select_related("assignee", "completed_by")
+    steps = WorkflowStep.objects.filter(instance__permit=permit).select_related(
+        "assignee", "completed_by", "acknowledged_by"
+    )
     views = []
     for step in steps.order_by("order", "id"):
         since = step.pending_since if step.status == StepStatus.PENDING else None
         views.append(
             StepView(
                 step=step,
-                limit_hours=time_limit_hours(permit_type_id=permit.permit_type_id, step_id=step.step_id),
+                limit_hours=time_limit_hours(
+                    project_id=permit.project_id, permit_type_id=permit.permit_type_id, step_id=step.step_id
+                ),
                 pending_for=(now - since) if since is not None else None,
             )
         )

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import account, board, notifications, permits, rules
+from .views import account, board, notifications, permits, profile, rules
 
 app_name = "web"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", account.PasswordChangeView.as_view(), name="password-change"),
     path("dashboard/board/", board.board, name="board"),
+    path("dashboard/profile/", profile.profile, name="profile"),
+    path("dashboard/preferences/", profile.preference_page, name="preferences"),
     path("dashboard/ptw/", permits.permit_list, name="permits"),
     path("dashboard/ptw/new/", permits.permit_create, name="permit-new"),
     # Notifications link to /dashboard/ptw/view/{id} (no trailing slash); accept both.

@@ -9,9 +9,17 @@ class SenderSerializer(serializers.Serializer):
     display_name = serializers.CharField()
 
 
+class DeliverySerializer(serializers.Serializer):
+    channel = serializers.CharField(help_text="email or sms")
+    status = serializers.CharField(help_text="queued, sending, sent, dead, held or digested")
+    summary = serializers.CharField(help_text='As people read it: "E-mail sent", "SMS failed".')
+    sent_at = serializers.DateTimeField(allow_null=True)
+
+
 class NotificationSerializer(serializers.ModelSerializer):
     read = serializers.BooleanField(read_only=True)
     sender = SenderSerializer(read_only=True, allow_null=True)
+    deliveries = DeliverySerializer(many=True, read_only=True, help_text="The e-mails and SMS that carried it.")
 
     class Meta:
         model = Notification
@@ -26,6 +34,7 @@ class NotificationSerializer(serializers.ModelSerializer):
             "read_at",
             "created_at",
             "sender",
+            "deliveries",
         ]
         read_only_fields = fields
 

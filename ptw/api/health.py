@@ -12,6 +12,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from delivery.health import outbox_health
+
 from ..escalation import JOBS
 from ..models import JobRun
 
@@ -28,10 +30,19 @@ class JobHealthSerializer(serializers.Serializer):
     stale = serializers.BooleanField()
 
 
+class OutboxHealthSerializer(serializers.Serializer):
+    pending = serializers.IntegerField(help_text="E-mails and SMS waiting to be sent (or retried).")
+    oldest_pending_age_seconds = serializers.IntegerField(help_text="How long the oldest of them has waited.")
+    dead = serializers.IntegerField(help_text="Deliveries given up (permanent error or out of attempts).")
+    max_age_seconds = serializers.IntegerField(help_text="OUTBOX_HEALTH_MAX_AGE_SECONDS: older is stale.")
+    stale = serializers.BooleanField()
+
+
 class HealthSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["ok", "stale"])
     checked_at = serializers.DateTimeField()
     jobs = JobHealthSerializer(many=True)
+    outbox = OutboxHealthSerializer()
 
 
 class HealthView(APIView):
@@ -44,7 +55,8 @@ class HealthView(APIView):
         description=(
             "Each PTW job's last success. 503 when a job's last success is older than twice its "
             "schedule (hourly jobs: 2 h, the 4-hourly closeout/isolation check: 8 h, the weekly "
-            "cleanup: 14 days) or it never succeeded. No authentication."
+            "cleanup: 14 days) or it never succeeded, and when the oldest e-mail or SMS waiting "
+            "to be sent is older than OUTBOX_HEALTH_MAX_AGE_SECONDS. No authentication."
         ),
         responses={200: HealthSerializer, 503: OpenApiResponse(HealthSerializer, description="A job is stale.")},
         tags=["health"],
@@ -52,8 +64,9 @@ class HealthView(APIView):
     def get(self, request):
         now = timezone.now()
         jobs = [self._job_health(job, now) for job in JOBS.values()]
-        stale = any(job["stale"] for job in jobs)
-        body = {"status": "stale" if stale else "ok", "checked_at": now, "jobs": jobs}
+        outbox = outbox_health(now=now)
+        stale = any(job["stale"] for job in jobs) or outbox["stale"]
+        body = {"status": "stale" if stale else "ok", "checked_at": now, "jobs": jobs, "outbox": outbox}
         return Response(HealthSerializer(body).data, status=503 if stale else 200)
 
     @staticmethod

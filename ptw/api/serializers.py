@@ -226,9 +226,9 @@ class CloseoutSerializer(serializers.ModelSerializer):
 
 
 class TimelineEntrySerializer(serializers.Serializer):
-    """An audit event, an escalation level reached, or a notification sent (ptw.timeline.TimelineEntry)."""
+    """An audit event, an escalation level reached, a notification or its e-mail/SMS (ptw.timeline.TimelineEntry)."""
 
-    kind = serializers.ChoiceField(choices=["event", "escalation", "notification"])
+    kind = serializers.ChoiceField(choices=["event", "escalation", "notification", "delivery"])
     time = serializers.DateTimeField(source="at")
     title = serializers.CharField()
     actor = serializers.CharField(help_text='Display name of who acted, or "system".')

@@ -133,6 +133,14 @@ class EmptySerializer(StrictSerializer):
     pass
 
 
+class AcknowledgeSerializer(StrictSerializer):
+    note = serializers.CharField(max_length=1000, help_text="What you are doing about it, shown on the timeline.")
+
+
+class ReassignSerializer(StrictSerializer):
+    assignee_id = _active_user_field("An eligible reviewer (see the candidates of the step).", source="assignee")
+
+
 class IsolationAssignSerializer(StrictSerializer):
     point_id = serializers.PrimaryKeyRelatedField(queryset=IsolationPoint.objects.all())
     # (a field named like a Field attribute: DRF's metaclass moves declared fields off the class)

@@ -64,7 +64,7 @@ class BoardCountsView(APIView):
     )
     def get(self, request):
         project, now = _project(request), timezone.now()
-        counts = board_counts(project, now=now, limits=step_limits())
+        counts = board_counts(project, now=now, limits=step_limits(project.pk))
         return Response(BoardCountsSerializer({"project": project, "now": now, "counts": counts}).data)
 
 
@@ -90,7 +90,7 @@ class BoardBlockingView(APIView):
     )
     def get(self, request):
         project, now = _project(request), timezone.now()
-        blockers = blocking(project, now=now, limits=step_limits())
+        blockers = blocking(project, now=now, limits=step_limits(project.pk))
         return Response(_body(project, now, BlockerSerializer(blockers, many=True).data))
 
 
@@ -107,7 +107,7 @@ class BoardStepTimesView(APIView):
     def get(self, request):
         project, now = _project(request), timezone.now()
         window = board_window(project, now=now)
-        stats = step_times(project, window=window, limits=step_limits())
+        stats = step_times(project, window=window, limits=step_limits(project.pk))
         return Response(
             _body(project, now, StepTimesSerializer(stats, many=True).data, window=WindowSerializer(window).data)
         )
@@ -123,7 +123,7 @@ class BoardTrendView(APIView):
     def get(self, request):
         project, now = _project(request), timezone.now()
         window = board_window(project, now=now)
-        days = daily_trend(project, window=window, limits=step_limits())
+        days = daily_trend(project, window=window, limits=step_limits(project.pk))
         return Response(
             _body(project, now, TrendDaySerializer(days, many=True).data, window=WindowSerializer(window).data)
         )

@@ -26,6 +26,7 @@ from ptw.actions import (
     ISOLATION_POINT,
     PERMIT,
     VERIFY,
+    WORKFLOW_STEP,
     Action,
     Target,
 )
@@ -42,6 +43,7 @@ from .views_base import parse, permit_response
 # How each target is rendered back: the permit (with my actions now), or the part acted on.
 RESPONSES: dict[Target, tuple[type[serializers.Serializer], Callable[[Request, int, Any], Response]]] = {
     PERMIT: (PermitDetailSerializer, lambda request, pk, result: permit_response(request, pk)),
+    WORKFLOW_STEP: (PermitDetailSerializer, lambda request, pk, result: permit_response(request, pk)),
     ISOLATION_POINT: (
         PermitIsolationPointSerializer,
         lambda request, pk, result: Response(PermitIsolationPointSerializer(result).data),

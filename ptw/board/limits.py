@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Q
 
 from ptw.models import EscalationLevel, EscalationRule
 from ptw.models.escalation import EscalationAudience
@@ -44,17 +44,19 @@ class StepLimits:
         return overdue | (~with_rule & default) if self.rules else default
 
 
-def step_limits() -> StepLimits:
-    """The active rules' limits and the default (PTW_DEFAULT_ESCALATION_HOURS)."""
+def step_limits(project_id: int | None = None) -> StepLimits:
+    """The active global rules' limits overridden by the project's, and the default (PTW_DEFAULT_ESCALATION_HOURS)."""
+    active = EscalationRule.objects.filter(is_active=True).filter(Q(project__isnull=True) | Q(project_id=project_id))
     rules = {
         (type_id, step_id): Decimal(hours)
-        for type_id, step_id, hours in EscalationRule.objects.filter(is_active=True).values_list(
+        for type_id, step_id, hours in active.order_by(F("project_id").asc(nulls_first=True)).values_list(
             "permit_type_id", "step_name", "time_limit_hours"
         )
-    }
+    }  # the project's rows come last and win
     return StepLimits(rules=rules, default=Decimal(str(settings.PTW_DEFAULT_ESCALATION_HOURS)))
 
 
 def escalation_level_numbers() -> list[int]:
-    """The levels whose audience is the escalation recipients (by default level 2, at 2×)."""
-    return list(EscalationLevel.objects.filter(audience=EscalationAudience.ESCALATION).values_list("level", flat=True))
+    """The levels told to someone above the assignee, in any chain (by default level 2, at 2×)."""
+    levels = EscalationLevel.objects.exclude(audience=EscalationAudience.ASSIGNEE)
+    return sorted(set(levels.values_list("level", flat=True)))

@@ -33,7 +33,7 @@ class BoardCharts:
 
 
 def live_board(project: Project, *, now: datetime, limits: StepLimits | None = None) -> LiveBoard:
-    limits = limits or step_limits()
+    limits = limits or step_limits(project.pk)
     return LiveBoard(
         project=project,
         now=now,
@@ -44,7 +44,7 @@ def live_board(project: Project, *, now: datetime, limits: StepLimits | None = N
 
 
 def board_charts(project: Project, *, now: datetime, limits: StepLimits | None = None) -> BoardCharts:
-    limits = limits or step_limits()
+    limits = limits or step_limits(project.pk)
     window = board_window(project, now=now)
     return BoardCharts(
         window=window,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .cleanup import cleanup_old_notifications
+from .digest import send_hourly_digests
 from .expiry import auto_expire_permits, check_expiring_permits
 from .overdue import check_overdue_workflow_tasks
 from .reminders import check_pending_closeout_and_isolation
@@ -26,11 +27,12 @@ class Job:
 JOBS: dict[str, Job] = {
     job.name: job
     for job in [
-        Job("check_overdue_workflow_tasks", check_overdue_workflow_tasks, timedelta(hours=1)),
-        Job("auto_expire_permits", auto_expire_permits, timedelta(hours=1)),
+        Job("check_overdue_workflow_tasks", check_overdue_workflow_tasks, timedelta(minutes=1)),
+        Job("auto_expire_permits", auto_expire_permits, timedelta(minutes=1)),
         Job("check_expiring_permits", check_expiring_permits, timedelta(minutes=1)),
         Job("check_pending_closeout_and_isolation", check_pending_closeout_and_isolation, timedelta(hours=4)),
         Job("cleanup_old_notifications", cleanup_old_notifications, timedelta(days=7)),
+        Job("gather_hourly_digests", send_hourly_digests, timedelta(hours=1)),
         Job("check_pending_validity_requests", check_pending_validity_requests, timedelta(minutes=1)),
     ]
 }
@@ -53,4 +55,5 @@ __all__ = [
     "cleanup_old_notifications",
     "record_job_run",
     "run_job",
+    "send_hourly_digests",
 ]

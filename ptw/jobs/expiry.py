@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from backend.bulk import set_column_by_id
+from backend.claims import claimable
 
 from ..durations import format_duration, format_moment
 from ..end_warnings import warning_due
@@ -14,7 +15,7 @@ from ..models import Permit, PermitStatus
 from ..notification_utils import EndWarning, PermitFacts, notify_permit_expiring
 from ..states import LIVE_STATUSES
 from ..workflow import expire_permit
-from .runs import JobReport, claimable, record_job_run, sweep_in_batches
+from .runs import JobReport, record_job_run, sweep_in_batches
 
 
 def auto_expire_permits(*, now: datetime) -> JobReport:

@@ -1,11 +1,13 @@
 """The overdue sweep: pending workflow steps past their levels (DESIGN.md, "Escalation semantics").
 
-A step's time limit is its active EscalationRule's, else PTW_DEFAULT_ESCALATION_HOURS. Each
-EscalationLevel is a multiple of that limit and an audience: "assignee" (the step's assignee,
-or the permit's creator while nobody is assigned: they must assign someone) or "escalation"
-(the rule's escalate_to_role holders in the project, else its Grade A/B admins; never the
-person already told as assignee). Every level reached is notified at most once per local day
-of the project per step, and recorded once per day in EscalationRecord.
+A step's time limit is its project's active EscalationRule's, else the global rule's, else
+PTW_DEFAULT_ESCALATION_HOURS. Its chain (ptw/escalation_chains.py) is the rule's levels, else
+the global ones: each a multiple of that limit and an audience: "assignee" (the step's
+assignee, or the permit's creator while nobody is assigned: they must assign someone),
+"escalation" (the rule's escalate_to_role holders in the project, else its Grade A/B admins),
+"grade_a" (its Grade A admins) or "role" (holders of the level's role); never the person
+already told as assignee. Every level reached is notified at most once per local day of the
+project per step (each repeat of the last level once), and recorded in EscalationRecord.
 """
 
 import zoneinfo
@@ -13,26 +15,27 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from functools import partial
+from functools import cached_property, partial
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from accounts.models import ADMIN_GRADES, Membership
+from accounts.models import ADMIN_GRADES, Grade, Membership
 from backend.bulk import insert_ignore, set_column_by_id
+from backend.claims import claimable
 
 from ..durations import format_duration, format_hours
+from ..escalation_chains import ChainLevel, Chains, Hold, Reached, chain_of, load_chains, walk_chain
+from ..escalation_schedule import rules_in_force
 from ..models import (
-    EscalationLevel,
     EscalationRecord,
-    EscalationRule,
     StepStatus,
     WorkflowStep,
 )
 from ..models.escalation import EscalationAudience
 from ..notification_utils import PermitFacts, PermitNotice, create_ptw_notifications
-from .runs import JobReport, claimable, record_job_run, sweep_in_batches
+from .runs import JobReport, record_job_run, sweep_in_batches
 
 JOB = "check_overdue_workflow_tasks"
 
@@ -42,21 +45,27 @@ def check_overdue_workflow_tasks(*, now: datetime) -> JobReport:
 
     1. Nothing happens while ESCALATIONS_ENABLED is off (the run is still recorded).
     2. Claim due steps (`next_check_at <= now`, partial index `workflowstep_due`) in batches.
-    3. For each step: its limit (rule or default), the levels reached, their recipients.
+    3. For each step: its limit and chain (rule or defaults), the levels reached, their recipients.
     4. Write the batch's notifications and escalation records with insert-ignore, and move
        each step's `next_check_at` on to its next level or the project's next local midnight.
+    5. A level that cannot be sent (a bad row in the database) fails alone: it is recorded as
+       the run's error; the step's other levels and the other steps go through.
     """
     with record_job_run(JOB, now=now) as report:
         if not settings.ESCALATIONS_ENABLED:
             report.add({"disabled": 1})
             return report
-        levels = list(EscalationLevel.objects.filter(is_active=True))  # by multiplier (the model's order)
+        chains = load_chains()
+        bad_levels: dict[str, str] = {}
         sweep_in_batches(
             report,
             claim=partial(_claim_due_steps, now),
-            process=partial(_escalate, levels=levels, now=now),
+            process=partial(_escalate, chains=chains, now=now, bad_levels=bad_levels),
             describe=lambda step: f"step {step.pk} of permit {step.permit.id}",
         )
+        for problem in bad_levels.values():
+            report.errors.append(problem)
+            report.counts["failed_levels"] += 1
     return report
 
 
@@ -70,8 +79,12 @@ class DueStep:
     assignee_id: int | None  # None also when the assignee left the project or was deactivated
     assignee_name: str
     pending_since: datetime
+    acknowledged_at: datetime | None
+    acknowledged_until: datetime | None
+    rule_id: int | None
     rule_hours: Decimal | None
     rule_role: str | None
+    rule_method: str | None
     permit: PermitFacts
     creator_is_member: bool
     creator_name: str
@@ -86,8 +99,12 @@ _DUE_COLUMNS = (
     "assignee__last_name",
     "assignee__username",
     "pending_since",
+    "acknowledged_at",
+    "acknowledged_until",
+    "rule_id",
     "rule_hours",
     "rule_role",
+    "rule_method",
     "instance__permit_id",
     "instance__permit__permit_number",
     "instance__permit__title",
@@ -121,14 +138,16 @@ def _claim_due_steps(
         due = due.filter(pk=only)
     if exclude:
         due = due.exclude(pk__in=exclude)
-    rule = EscalationRule.objects.filter(
-        is_active=True,
-        permit_type=OuterRef("instance__permit__permit_type"),
-        step_name=OuterRef("step_id"),
-    ).order_by()
+    rule = rules_in_force(  # the project's own rule first, then the global default
+        project_id=OuterRef("instance__permit__project_id"),
+        permit_type_id=OuterRef("instance__permit__permit_type_id"),
+        step_id=OuterRef("step_id"),
+    )
     due = due.annotate(
+        rule_id=Subquery(rule.values("pk")[:1]),
         rule_hours=Subquery(rule.values("time_limit_hours")[:1]),
         rule_role=Subquery(rule.values("escalate_to_role")[:1]),
+        rule_method=Subquery(rule.values("notification_method")[:1]),
         assignee_is_member=_is_member_now("assignee"),
         creator_is_member=_is_member_now("instance__permit__created_by"),
     ).order_by("next_check_at", "pk")
@@ -142,8 +161,12 @@ def _claim_due_steps(
             assignee_id if assignee_is_member else None,
             _display_name(a_first, a_last, a_username),
             pending_since,
+            acknowledged_at,
+            acknowledged_until,
+            rule_id,
             rule_hours,
             rule_role,
+            rule_method,
             PermitFacts(
                 id=permit_id,
                 number=number,
@@ -165,8 +188,12 @@ def _claim_due_steps(
             a_last,
             a_username,
             pending_since,
+            acknowledged_at,
+            acknowledged_until,
+            rule_id,
             rule_hours,
             rule_role,
+            rule_method,
             permit_id,
             number,
             title,
@@ -202,40 +229,54 @@ class _Plan:
     step: DueStep
     limit_hours: Decimal
     pending: timedelta
-    reached: list[EscalationLevel]
+    reached: list[Reached]
     next_check_at: datetime | None
     local_date: date  # today in the step's project: the day its records and notices count for
 
 
-def _escalate(steps: list[DueStep], *, levels: list[EscalationLevel], now: datetime) -> dict[str, int]:
+def _escalate(steps: list[DueStep], *, chains: Chains, now: datetime, bad_levels: dict[str, str]) -> dict[str, int]:
     days = LocalDays(now)
-    plans = [_plan(step, levels, now, days) for step in steps]
-    escalation_recipients = _escalation_recipients(
-        [plan.step for plan in plans if any(level.audience == EscalationAudience.ESCALATION for level in plan.reached)]
-    )
+    audiences = _Audiences(steps, chains)
+    plans = [_plan(step, chain_of(chains, step.rule_id), audiences, now, days) for step in steps]
     events, records = [], []
     for plan in plans:
-        for level in plan.reached:
-            recipient_ids = _recipients(plan, level, escalation_recipients)
-            events += [_event(plan, level, user_id) for user_id in recipient_ids]
-            records.append(_record(plan, level, recipient_ids, now))
+        for reach in plan.reached:
+            if reach.level.problem:  # a bad row: this level fails, the rest goes on
+                bad_levels[reach.level.problem] = f"step {plan.step.pk}: {reach.level.problem}"
+                continue
+            events += [_event(plan, reach, user_id) for user_id in reach.recipient_ids]
+            records.append(_record(plan, reach, now))
     created = create_ptw_notifications(events, now=now)
-    recorded = insert_ignore(EscalationRecord, records, unique=("step", "level", "local_date"))
+    recorded = insert_ignore(EscalationRecord, records, unique=("step", "level", "repeat", "local_date"))
     set_column_by_id(WorkflowStep, "next_check_at", {plan.step.pk: plan.next_check_at for plan in plans})
     return {"steps": len(steps), "notifications": len(created), "records": recorded}
 
 
-def _plan(step: DueStep, levels: list[EscalationLevel], now: datetime, days: "LocalDays") -> _Plan:
+def _plan(step: DueStep, chain: list[ChainLevel], audiences: "_Audiences", now: datetime, days: "LocalDays") -> _Plan:
     """The step's limit, how long it has been pending, the levels reached and its next check."""
     today, next_midnight = days.of(step.permit.time_zone)
     limit = step.rule_hours if step.rule_hours is not None else Decimal(str(settings.PTW_DEFAULT_ESCALATION_HOURS))
-    pending = now - step.pending_since
-    thresholds = [(level, timedelta(hours=float(limit * level.multiplier))) for level in levels]
-    reached = [level for level, after in thresholds if pending >= after]
-    upcoming = [step.pending_since + after for _, after in thresholds if pending < after]
+    hold = None
+    if step.acknowledged_at is not None and step.acknowledged_until is not None:
+        hold = Hold(since=step.acknowledged_at, until=step.acknowledged_until)
+    reached, upcoming = walk_chain(
+        chain,
+        pending_since=step.pending_since,
+        limit=timedelta(hours=float(limit)),
+        now=now,
+        recipients=partial(audiences.recipients, step),
+        hold=hold,
+    )
+    # A repeat that fell due before today's local midnight was sent then: the levels themselves
+    # are sent again each local day, repeats are not.
+    today_start = datetime.combine(
+        today, time.min, tzinfo=zoneinfo.ZoneInfo(step.permit.time_zone or settings.TIME_ZONE)
+    )
+    reached = [reach for reach in reached if not reach.repeat or reach.due >= today_start]
+    candidates = [upcoming] if upcoming is not None else []
     if reached:  # reached levels repeat on the project's next local day
-        upcoming.append(next_midnight)
-    return _Plan(step, Decimal(limit), pending, reached, min(upcoming, default=None), today)
+        candidates.append(next_midnight)
+    return _Plan(step, Decimal(limit), now - step.pending_since, reached, min(candidates, default=None), today)
 
 
 class LocalDays:
@@ -251,6 +292,11 @@ class LocalDays:
             self._known[time_zone] = (timezone.localtime(self.now, tz).date(), next_local_midnight(self.now, tz))
         return self._known[time_zone]
 
+    def start_of(self, time_zone: str) -> datetime:
+        """Today's local midnight in `time_zone`."""
+        today, _ = self.of(time_zone)
+        return datetime.combine(today, time.min, tzinfo=zoneinfo.ZoneInfo(time_zone or settings.TIME_ZONE))
+
 
 def next_local_midnight(now: datetime, tz: zoneinfo.ZoneInfo) -> datetime:
     """The first instant of the day after `now`'s local date in `tz`, in UTC."""
@@ -258,95 +304,124 @@ def next_local_midnight(now: datetime, tz: zoneinfo.ZoneInfo) -> datetime:
     return datetime.combine(tomorrow, time.min, tzinfo=tz).astimezone(UTC)
 
 
-def _escalation_recipients(steps: list[DueStep]) -> dict[tuple[int, str], list[int]]:
-    """{(project id, role or ""): user ids} for the projects and roles of the steps escalating.
+class _Audiences:
+    """Who each audience is in the batch's projects: one query for all of them, made only if a level needs it."""
 
-    One query for the whole batch: the projects' Grade A/B admins and holders of the rules' roles.
-    """
-    if not steps:
-        return {}
-    project_ids = {step.permit.project_id for step in steps}
-    roles = {step.rule_role for step in steps if step.rule_role}
-    members = (
-        Membership.objects.filter(project_id__in=project_ids, is_active=True, user__is_active=True)
-        .filter(Q(grade__in=ADMIN_GRADES) | Q(roles__name__in=roles))
-        .values_list("project_id", "user_id", "grade", "roles__name")
-        .order_by("user_id")
-    )
-    found: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for project_id, user_id, grade, role in members:
-        keys = ([(project_id, "")] if grade in ADMIN_GRADES else []) + ([(project_id, role)] if role in roles else [])
-        for key in keys:
-            if user_id not in found[key]:
-                found[key].append(user_id)
-    return found
+    def __init__(self, steps: list[DueStep], chains: Chains):
+        self.steps, self.chains = steps, chains
+
+    @cached_property
+    def _members(self) -> tuple[dict[int, list[int]], dict[int, list[int]], dict[tuple[int, str], list[int]]]:
+        """(project → Grade A/B admins, project → Grade A admins, (project, role) → holders)."""
+        admins: dict[int, list[int]] = defaultdict(list)
+        grade_a: dict[int, list[int]] = defaultdict(list)
+        holders: dict[tuple[int, str], list[int]] = defaultdict(list)
+        roles = {step.rule_role for step in self.steps if step.rule_role}
+        roles |= {level.role for chain in self.chains.values() for level in chain if level.role}
+        members = (
+            Membership.objects.filter(
+                project_id__in={step.permit.project_id for step in self.steps}, is_active=True, user__is_active=True
+            )
+            .filter(Q(grade__in=ADMIN_GRADES) | Q(roles__name__in=roles))
+            .values_list("project_id", "user_id", "grade", "roles__name")
+            .order_by("user_id")
+        )
+        for project_id, user_id, grade, role in members:
+            groups = [holders[(project_id, role)]] if role in roles else []
+            if grade in ADMIN_GRADES:
+                groups.append(admins[project_id])
+            if grade == Grade.A:
+                groups.append(grade_a[project_id])
+            for group in groups:
+                if user_id not in group:
+                    group.append(user_id)
+        return admins, grade_a, holders
+
+    def recipients(self, step: DueStep, level: ChainLevel) -> list[int]:
+        """Whom `level` tells about `step`: never the assignee (or the creator while unassigned) a second time."""
+        project_id = step.permit.project_id
+        # nobody holds it (or its holder left): the creator must assign someone, while still a member
+        holder = step.assignee_id or (step.permit.creator_id if step.creator_is_member else None)
+        if level.audience == EscalationAudience.ASSIGNEE:
+            return [holder] if holder else []
+        admins, grade_a, holders = self._members
+        if level.audience == EscalationAudience.ESCALATION:
+            users = holders.get((project_id, step.rule_role), []) if step.rule_role else []
+            users = users or admins.get(project_id, [])
+        elif level.audience == EscalationAudience.GRADE_A:
+            users = grade_a.get(project_id, [])
+        else:
+            users = holders.get((project_id, level.role), [])
+        return [user_id for user_id in users if user_id != holder]
 
 
-def _recipients(plan: _Plan, level: EscalationLevel, escalation_recipients: dict) -> list[int]:
-    step, permit = plan.step, plan.step.permit
-    # nobody holds it (or its holder left): the creator must assign someone, while still a member
-    holder = step.assignee_id or (permit.creator_id if step.creator_is_member else None)
-    if level.audience == EscalationAudience.ASSIGNEE:
-        return [holder] if holder else []
-    if level.audience != EscalationAudience.ESCALATION:
-        raise ValueError(f"Escalation level {level.level} has an unknown audience '{level.audience}'.")
-    users = escalation_recipients.get((permit.project_id, step.rule_role), []) if step.rule_role else []
-    users = users or escalation_recipients.get((permit.project_id, ""), [])
-    return [user_id for user_id in users if user_id != holder]  # never the assignee twice
-
-
-def _event(plan: _Plan, level: EscalationLevel, user_id: int) -> PermitNotice:
-    step, permit = plan.step, plan.step.permit
+def _event(plan: _Plan, reach: Reached, user_id: int) -> PermitNotice:
+    step, permit, level = plan.step, plan.step.permit, reach.level
+    repeat = f":repeat:{reach.repeat}" if reach.repeat else ""
     return PermitNotice(
         user_id,
         level.event_type,
         permit,
-        message=_message(plan, level, user_id),
+        message=_message(plan, reach, user_id),
         extra_data={
             "step": step.step_id,
             "step_pk": step.pk,
             "level": level.level,
+            **({"repeat": reach.repeat} if reach.repeat else {}),
             "assignee_id": step.assignee_id,
             "pending_hours": _hours(plan.pending),
             "time_limit_hours": float(plan.limit_hours),
+            "waiting_since": step.pending_since.isoformat(),
+            # The rule's channels (ptw/notification_routes.py); absent without a rule: e-mail.
+            **({"notification_method": step.rule_method} if step.rule_method else {}),
         },
-        dedupe_extra=f"step:{step.pk}:level:{level.level}",
+        dedupe_extra=f"step:{step.pk}:level:{level.level}{repeat}",
+        # the page's escalation section: acknowledge, reassign, take over
+        anchor="" if level.is_warning else "escalation",
     )
 
 
-def _message(plan: _Plan, level: EscalationLevel, user_id: int) -> str:
-    """Which step, who holds it, for how long."""
-    step, permit = plan.step, plan.step.permit
+def _message(plan: _Plan, reach: Reached, user_id: int) -> str:
+    """Which step, who holds it, for how long (or how soon it is due)."""
+    step, permit, level = plan.step, plan.step.permit, reach.level
     what = f"The {step.name.lower()} of permit {permit.number} ({permit.title})"
+    if step.assignee_id is None:  # the creator must assign someone
+        holder = "you" if user_id == permit.creator_id else step.creator_name
+    else:
+        holder = "you" if user_id == step.assignee_id else step.assignee_name
+    if level.is_warning:
+        left = timedelta(hours=float(plan.limit_hours)) - plan.pending
+        return f"{what} is due in {format_duration(left)} (limit {format_hours(plan.limit_hours)} h), with {holder}."
     how_long = f"{format_duration(plan.pending)} (limit {format_hours(plan.limit_hours)} h)"
     if step.assignee_id is None:
-        who = "you" if user_id == permit.creator_id else step.creator_name
         if step.assignee_name:  # assigned to someone who left the project
             text = (
                 f"{what} has been pending for {how_long} with {step.assignee_name}, who is no longer a member "
-                f"of the project: {who} must assign someone else."
+                f"of the project: {holder} must assign someone else."
             )
         else:
-            text = f"{what} has had nobody assigned for {how_long}: {who} must assign someone."
+            text = f"{what} has had nobody assigned for {how_long}: {holder} must assign someone."
     else:
-        who = "you" if user_id == step.assignee_id else step.assignee_name
-        text = f"{what} has been pending with {who} for {how_long}."
-    if level.audience == EscalationAudience.ESCALATION:
+        text = f"{what} has been pending with {holder} for {how_long}."
+    if level.audience != EscalationAudience.ASSIGNEE:
         text += " It has been escalated to you."
+    if reach.repeat:
+        text += " Nobody has acted on it yet."
     return text
 
 
-def _record(plan: _Plan, level: EscalationLevel, recipient_ids: list[int], now: datetime) -> dict:
+def _record(plan: _Plan, reach: Reached, now: datetime) -> dict:
     step = plan.step
     return {
         "permit": step.permit.id,
         "step": step.pk,
-        "level": level.level,
-        "event_type": level.event_type,
+        "level": reach.level.level,
+        "repeat": reach.repeat,
+        "event_type": reach.level.event_type,
         "reached_at": now,
         "local_date": plan.local_date,
         "pending_hours": Decimal(str(_hours(plan.pending))),
-        "recipient_ids": recipient_ids,
+        "recipient_ids": reach.recipient_ids,
     }
 
 

@@ -10,8 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db import transaction
 
 from ..models import JobRun
 
@@ -64,16 +63,6 @@ def record_job_run(job: str, *, now: datetime) -> Iterator[JobReport]:
             counts=dict(report.counts),
             error="\n".join(kept),
         )
-
-
-def claimable(queryset: QuerySet) -> QuerySet:
-    """Lock the selected rows, skipping rows another sweep holds (PostgreSQL); plain elsewhere.
-
-    SQLite has no row locks: its IMMEDIATE transactions (settings) serialise the sweeps instead.
-    """
-    if connection.features.has_select_for_update_skip_locked:
-        return queryset.select_for_update(skip_locked=True, of=("self",))
-    return queryset
 
 
 Claim = Callable[..., list]

@@ -18,11 +18,12 @@ from django.db.models import Model
 
 from accounts.models import ADMIN_GRADES, Membership
 from backend.bulk import set_column_by_id
+from backend.claims import claimable
 
 from ..durations import format_duration, format_hours
 from ..models import ExtensionStatus, HandoverStatus, PermitExtension, PermitHandover
 from ..notification_utils import PermitFacts, PermitNotice, create_ptw_notifications
-from .runs import JobReport, claimable, record_job_run, sweep_in_batches
+from .runs import JobReport, record_job_run, sweep_in_batches
 
 JOB = "check_pending_validity_requests"
 LEVELS = ((1, "ptw_overdue"), (2, "ptw_escalated"))  # at 1× and 2× the limit, as for workflow steps

@@ -61,6 +61,13 @@ class WorkflowStep(models.Model):
     comments = models.TextField(blank=True)
     # When the overdue sweep must look at this step next (next threshold or next local day).
     next_check_at = models.DateTimeField(null=True, blank=True)
+    # The last acknowledgement of its escalation: the chain's next levels wait until
+    # `acknowledged_until`. Cleared when the step is handed to someone (the chain restarts).
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acknowledged_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["instance", "order", "id"]

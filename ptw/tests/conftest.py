@@ -10,6 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from ptw import workflow
+from ptw.escalation_rules import save_escalation_chain
 from ptw.models import (
     EscalationLevel,
     Permit,
@@ -21,7 +22,8 @@ from ptw.models import (
     WorkflowStep,
 )
 from ptw.permits import create_permit
-from ptw.tests.factories import CloseoutTemplateFactory, PermitTypeFactory
+from ptw.tests.chains import hot_work_chain
+from ptw.tests.factories import CloseoutTemplateFactory, EscalationRuleFactory, PermitTypeFactory, member
 
 S = PermitStatus
 API = "/api/v1/ptw"
@@ -129,7 +131,7 @@ def escalation_levels(db):
         "ptw.migrations.0002_default_escalation_levels"
     ).LEVELS:
         EscalationLevel.objects.get_or_create(
-            level=level, defaults={"multiplier": multiplier, "event_type": event_type, "audience": audience}
+            level=level, rule=None, defaults={"multiplier": multiplier, "event_type": event_type, "audience": audience}
         )
 
 
@@ -221,3 +223,18 @@ def live_permit(permit_in, permit_type):
             )
 
     return walk
+
+
+@pytest.fixture
+def safety_officer(project):
+    return member(project, roles=("safety_officer",), username="safety_officer")
+
+
+@pytest.fixture
+def hot_work_rule(project, permit_type):
+    """Example 2's 4 h verification limit with a chain: warning, overdue, role, Grade A admins, repeat."""
+    rule = EscalationRuleFactory.create(
+        project=project, permit_type=permit_type, step_name=StepId.VERIFICATION, escalate_to_role="safety_officer"
+    )
+    save_escalation_chain(rule=rule, levels=hot_work_chain(), by=None)
+    return rule

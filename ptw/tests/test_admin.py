@@ -162,6 +162,8 @@ def test_saving_a_rule_in_the_admin_reschedules_the_pending_steps_it_governs(adm
             "escalate_to_role": "manager",
             "notification_method": "both",
             "is_active": "on",
+            "acknowledgement_timeout_hours": "1",
+            **_levels_inline([]),
             "_save": "Save",
         },
     )
@@ -169,6 +171,40 @@ def test_saving_a_rule_in_the_admin_reschedules_the_pending_steps_it_governs(adm
     rule.refresh_from_db()
     assert rule.time_limit_hours == Decimal("1.5")
     _assert_rescheduled(steps)
+
+
+def _levels_inline(levels):
+    data = {"levels-TOTAL_FORMS": str(len(levels)), "levels-INITIAL_FORMS": "0", "levels-MAX_NUM_FORMS": "1000"}
+    for i, level in enumerate(levels):
+        data |= {f"levels-{i}-{name}": value for name, value in level.items()}
+    return data
+
+
+def _rule_form(rule, **levels):
+    return {
+        "permit_type": rule.permit_type_id,
+        "step_name": rule.step_name,
+        "time_limit_hours": "4",
+        "notification_method": "email",
+        "is_active": "on",
+        "acknowledgement_timeout_hours": "1",
+        **levels,
+        "_save": "Save",
+    }
+
+
+def test_a_rules_chain_is_edited_inline_with_known_event_types_only(admin_client):
+    rule = EscalationRule.objects.get(permit_type__name="Electrical Work", step_name="verification")
+    url = reverse("admin:ptw_escalationrule_change", args=[rule.pk])
+    level = {"level": "1", "multiplier": "0.75", "audience": "assignee", "event_type": "ptw_made_up", "is_active": "on"}
+    refused = admin_client.post(url, _rule_form(rule, **_levels_inline([level])))
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    assert not rule.levels.exists()
+    level["event_type"] = "ptw_task_due_soon"
+    saved = admin_client.post(url, _rule_form(rule, **_levels_inline([level])))
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    assert list(rule.levels.values_list("event_type", flat=True)) == ["ptw_task_due_soon"]
+    assert "3 h → verifier" in admin_client.get(url).content.decode()
 
 
 def test_deleting_a_rule_in_the_admin_reschedules_the_pending_steps_it_governed(admin_client):

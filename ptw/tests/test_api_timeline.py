@@ -35,7 +35,12 @@ def test_the_timeline_merges_audit_events_and_escalations_by_time(
     assert [entry["time"] for entry in response.data] == sorted(entry["time"] for entry in response.data)
     notes = [entry for entry in response.data if entry["kind"] == "notification"]
     assert ("ptw_verification", [verifier.pk]) in [(n["action"], n["recipient_ids"]) for n in notes]
-    events_and_escalations = [entry for entry in response.data if entry["kind"] != "notification"]
+    deliveries = [entry for entry in response.data if entry["kind"] == "delivery"]
+    assert [(d["title"], d["action"], d["recipient_ids"]) for d in deliveries] == [
+        ("E-mail waiting", "ptw_verification", [verifier.pk]),
+        ("E-mail waiting", "ptw_rejected", [creator.pk]),
+    ]
+    events_and_escalations = [entry for entry in response.data if entry["kind"] in ("event", "escalation")]
     assert [(entry["kind"], entry["action"], entry["actor"]) for entry in events_and_escalations] == [
         ("event", "created", creator.display_name),
         ("event", "submitted", creator.display_name),

@@ -1,4 +1,4 @@
-"""python manage.py ptw_check_escalations [--all] [--loop SECONDS]."""
+"""python manage.py ptw_check_escalations [--all] [--loop [SECONDS]]."""
 
 import os
 import signal
@@ -77,6 +77,21 @@ def test_loop_runs_rounds_until_sigterm_in_process(db, monkeypatch, capsys):
     assert rounds == ["check_overdue_workflow_tasks"] * 3
     assert capsys.readouterr().out.rstrip().endswith("Stopped.")
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_loop_without_seconds_runs_every_minute(db, monkeypatch, capsys):
+    rounds_left = []
+
+    def dispatch_until(stop, *, deadline):
+        rounds_left.append(deadline - time.monotonic())
+        stop.set()  # one round is enough to see the interval
+
+    monkeypatch.setattr(command.outbox_loop, "dispatch_until", dispatch_until)
+
+    call_command("ptw_check_escalations", "--loop")
+
+    assert capsys.readouterr().out.startswith("Running check_overdue_workflow_tasks every 60 s;")
+    assert 59 < rounds_left[0] <= 60
 
 
 def test_loop_as_a_process_stops_cleanly_on_sigterm(tmp_path):

@@ -80,7 +80,7 @@ def test_example_2_overdue_at_1pm_to_the_verifier_escalated_at_5pm_to_grade_a_b_
     escalated = Notification.objects.get(recipient__username="site_admin", created_at=h(8))
     assert f"pending with {verifier.display_name} for 8 h 00 min (limit 4 h)" in escalated.message
     assert escalated.message.endswith("It has been escalated to you.")
-    assert escalated.link == f"/dashboard/ptw/view/{permit.pk}"
+    assert escalated.link == f"/dashboard/ptw/view/{permit.pk}#escalation"  # lands on acknowledge / reassign
 
     records = EscalationRecord.objects.filter(permit=permit).order_by("reached_at", "level")
     assert [(r.level, r.event_type, r.reached_at, str(r.local_date)) for r in records] == [
@@ -279,7 +279,7 @@ def test_a_rule_saved_in_the_admin_applies_to_steps_already_pending(
     assert check_overdue_workflow_tasks(now=h(1)).counts["steps"] == 0  # default: due at 1:00 PM
 
     save_escalation_rule(
-        rule=EscalationRule(permit_type=permit_type, step_name=StepId.VERIFICATION, time_limit_hours=1)
+        rule=EscalationRule(permit_type=permit_type, step_name=StepId.VERIFICATION, time_limit_hours=1), by=None
     )
     sent = sweep_hourly(h(2), 1)
 
@@ -297,7 +297,7 @@ def test_deactivating_a_rule_returns_pending_steps_to_the_default(
     assert WorkflowStep.objects.get().next_check_at == h(12)
 
     rule.is_active = False
-    save_escalation_rule(rule=rule)
+    save_escalation_rule(rule=rule, by=None)
     sent = sweep_hourly(h(1), 4)
 
     assert sent == {h(4): [("verifier", "ptw_overdue")]}

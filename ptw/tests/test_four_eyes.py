@@ -120,6 +120,21 @@ def test_the_approver_may_not_be_assigned_to_verify(graded, walked, client_for):
     assert "this permit's approver" in response.data["verifier_id"][0]
 
 
+def test_the_approver_may_not_verify_even_when_assigned_to(graded, walked, client_for):
+    """Unreachable through the services today (submitting clears the approver); the rule holds anyway."""
+    people = graded(Grade.C)
+    permit = walked(people, S.SUBMITTED)
+    Permit.objects.filter(pk=permit.pk).update(approver=people["verifier"])
+    before = _state(permit)
+
+    response = client_for(people["verifier"]).post(
+        permit_url(permit, "workflow/verify/"), {"action": "approve"}, format="json"
+    )
+
+    assert response.status_code == 403
+    assert _state(permit) == before
+
+
 @pytest.mark.parametrize("grade", GRADES)
 def test_nobody_approves_a_permit_they_verified_even_when_assigned_to(grade, graded, walked, client_for):
     people = graded(grade)

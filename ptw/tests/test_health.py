@@ -41,7 +41,7 @@ def test_it_answers_200_without_authentication_when_every_job_succeeded_recently
 @pytest.mark.parametrize(
     ("job", "fresh", "stale"),
     [
-        ("check_overdue_workflow_tasks", timedelta(hours=1, minutes=59), timedelta(hours=2, minutes=1)),
+        ("check_overdue_workflow_tasks", timedelta(minutes=1, seconds=59), timedelta(minutes=2, seconds=1)),
         ("check_pending_closeout_and_isolation", timedelta(hours=7, minutes=59), timedelta(hours=8, minutes=1)),
         ("cleanup_old_notifications", timedelta(days=13, hours=23), timedelta(days=14, minutes=1)),
     ],

@@ -7,10 +7,10 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Membership, User
 from notifications.models import Notification
 from ptw.notification_utils import PermitFacts, PermitNotice, create_ptw_notification, create_ptw_notifications
-from ptw.tests.factories import PermitFactory, UserFactory
+from ptw.tests.factories import PermitFactory, member
 
 THREADS = 8
 
@@ -41,7 +41,7 @@ def run_at_once(work):
 
 def test_eight_writers_of_the_same_notification_make_one_row_and_raise_nothing():
     permit = PermitFactory.create()
-    verifier = UserFactory.create(username="racing_verifier")
+    verifier = member(permit.project, username="racing_verifier")  # notices reach members only
 
     def work(i):
         with transaction.atomic():
@@ -61,6 +61,9 @@ def test_eight_writers_of_the_same_notification_make_one_row_and_raise_nothing()
 def test_bulk_writers_overlapping_in_opposite_orders_neither_deadlock_nor_duplicate():
     permit = PermitFactory.create()
     users = User.objects.bulk_create([User(username=f"swept{i}") for i in range(400)])
+    Membership.objects.bulk_create(
+        Membership(user=user, project=permit.project, company_type="contractor") for user in users
+    )
     notices = [PermitNotice(user.pk, "ptw_escalated", PermitFacts.of(permit)) for user in users]
 
     def work(i):

@@ -81,6 +81,9 @@ class NotificationUtilsTests(PTWNotificationTestCase):
                 "permit_number": permit.permit_number,
                 "permit_type": self.permit_type.name,
                 "step": "verification",
+                # what e-mails and SMS name, and the zone their times are in (delivery/messages.py)
+                "about": f"{permit.permit_number} ({permit.title})",
+                "time_zone": permit.project.time_zone,
             },
         )
         self.assertEqual(notification.link, f"/dashboard/ptw/view/{permit.pk}")

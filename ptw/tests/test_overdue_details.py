@@ -11,7 +11,7 @@ from notifications.models import Notification
 from ptw.durations import format_duration, format_hours
 from ptw.escalation import check_overdue_workflow_tasks
 from ptw.jobs import overdue
-from ptw.models import EscalationLevel, EscalationRecord, EscalationRule, StepId, WorkflowStep
+from ptw.models import EscalationLevel, EscalationRecord, EscalationRule, JobRun, StepId, WorkflowStep
 from ptw.models.escalation import EscalationAudience
 from ptw.notification_utils import generate_dedupe_key
 from ptw.tests.factories import PermitTypeFactory, member
@@ -65,6 +65,9 @@ def test_the_overdue_notice_carries_the_step_level_and_times_and_is_keyed_by_ste
         "assignee_id": verifier.pk,
         "pending_hours": 5.5,
         "time_limit_hours": 4.0,
+        "about": f"{permit.permit_number} ({permit.title})",
+        "time_zone": "UTC",
+        "waiting_since": MONDAY_9AM.isoformat(),
     }
     assert notice.dedupe_key == generate_dedupe_key(
         verifier.pk, "ptw_overdue", permit.pk, f"step:{step.pk}:level:1", now=h(5, 30), tz=ZoneInfo("UTC")
@@ -187,17 +190,30 @@ def test_only_the_role_holders_of_the_permits_project_are_told(
     ) == ["manager_here"]
 
 
-def test_an_unknown_audience_is_a_recorded_failure_not_a_silent_skip(project, creator, verifier, permit_type):
-    EscalationLevel.objects.filter(level=2).update(audience="nobody")
+@pytest.mark.parametrize(
+    ("column", "value", "problem"),
+    [
+        ("audience", "nobody", "Escalation level 2 has an unknown audience 'nobody'."),
+        ("event_type", "ptw_made_up", "Escalation level 2 has an unknown event type 'ptw_made_up'."),
+    ],
+)
+def test_a_bad_level_forced_into_the_database_fails_only_that_level_and_is_recorded(
+    project, creator, verifier, permit_type, column, value, problem
+):
+    EscalationLevel.objects.filter(level=2).update(**{column: value})  # past the model's validation
     permit = submit(project, creator, permit_type, at=MONDAY_9AM, verifier=verifier)
+    other = submit(project, creator, permit_type, at=MONDAY_9AM, verifier=verifier)
 
     report = check_overdue_workflow_tasks(now=h(9))
 
     assert not report.ok
-    assert report.errors == [
-        f"step {WorkflowStep.objects.get(instance__permit=permit).pk} of permit {permit.pk}: "
-        "ValueError: Escalation level 2 has an unknown audience 'nobody'."
-    ]
+    assert len(report.errors) == 1 and report.errors[0].endswith(problem)  # once per run, naming a step
+    assert report.counts["failed_levels"] == 1 and report.counts["steps"] == 2
+    run = JobRun.objects.get(job="check_overdue_workflow_tasks")
+    assert run.ok is False and problem in run.error
+    for each in (permit, other):  # level 1 went out for both; level 2 for neither
+        sent = Notification.objects.filter(subject_id=each.pk).values_list("notification_type", flat=True)
+        assert "ptw_overdue" in sent and "ptw_escalated" not in sent
 
 
 def test_after_a_failed_batch_each_other_step_is_claimed_and_sent_once(

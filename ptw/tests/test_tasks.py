@@ -5,6 +5,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from celery.schedules import crontab
 from django.db import OperationalError
 from django.utils import timezone
 
@@ -18,8 +19,36 @@ from ptw.tests.workers import celery_worker
 
 def test_the_beat_schedule_names_registered_tasks_one_per_job():
     scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
-    assert scheduled == {f"ptw.tasks.{name}" for name in JOBS}
+    # + the outbox's retries (delivery/tasks.py)
+    assert scheduled == {f"ptw.tasks.{name}" for name in JOBS} | {"delivery.tasks.dispatch_outbox"}
     assert scheduled <= set(app.tasks)
+
+
+@pytest.mark.parametrize(
+    ("entry", "minutes", "hours", "days_of_week"),
+    [
+        ("check-overdue-ptw-tasks", "*", "*", "*"),
+        ("auto-expire-permits", "*", "*", "*"),
+        ("check-expiring-permits", "*", "*", "*"),
+        ("check-pending-closeout-isolation", "0", "*/4", "*"),
+        ("cleanup-old-ptw-notifications", "0", "0", "0"),
+    ],
+)
+def test_the_overdue_and_expiry_checks_run_every_minute_and_the_others_keep_their_cadence(
+    entry, minutes, hours, days_of_week
+):
+    schedule = app.conf.beat_schedule[entry]["schedule"]
+    expected = crontab(minute=minutes, hour=hours, day_of_week=days_of_week)
+    assert (schedule.minute, schedule.hour, schedule.day_of_week) == (
+        expected.minute,
+        expected.hour,
+        expected.day_of_week,
+    )
+
+
+def test_health_expects_the_every_minute_jobs_each_minute():
+    for name in ("check_overdue_workflow_tasks", "auto_expire_permits", "check_expiring_permits"):
+        assert JOBS[name].every == timedelta(minutes=1)
 
 
 @pytest.mark.parametrize("name", list(JOBS))

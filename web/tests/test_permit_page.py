@@ -115,12 +115,14 @@ def test_the_timeline_merges_events_escalations_and_notifications_by_time(client
     )
     timeline = page(client, creator, submitted).context["timeline"]
     kinds = [entry.kind for entry in timeline]
-    assert {"event", "notification", "escalation"} == set(kinds)
+    assert {"event", "notification", "escalation", "delivery"} == set(kinds)
     assert [entry.at for entry in timeline] == sorted(entry.at for entry in timeline)
     assert kinds[-1] == "escalation" and timeline[-1].who == verifier.display_name
     notes = [entry for entry in timeline if entry.kind == "notification"]
     assert len(notes) == Notification.objects.filter(subject_id=submitted.pk).count()
     assert any(entry.who == f"to {verifier.display_name}" for entry in notes)
+    [email] = [entry for entry in timeline if entry.kind == "delivery"]
+    assert (email.title, email.who) == ("E-mail waiting", f"to {verifier.display_name} ({verifier.email})")
 
 
 def test_times_are_shown_in_the_permits_project_time_zone(client, creator, draft, project):

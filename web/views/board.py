@@ -30,7 +30,7 @@ def board(request: HttpRequest) -> HttpResponse:
     project = board_project(projects, _project_id(request.GET.get("project")))
     if project is None:
         return render(request, "web/board.html", {"projects": projects, "project": None})
-    now, limits = timezone.now(), step_limits()
+    now, limits = timezone.now(), step_limits(project.pk)
     context = {"projects": projects, "project": project, "live": live_board(project, now=now, limits=limits)}
     with timezone.override(project.tzinfo):
         if request.GET.get("part") == "live":

@@ -165,9 +165,11 @@ def _render_detail(
         "forms": forms,
         "actions": ACTIONS,
         # A refused isolation point step is shown above the table, with its errors.
-        "isolation_error": (bound_action, bound_form)
-        if bound_action and bound_action.target is ISOLATION_POINT
-        else None,
+        "isolation_error": (
+            (bound_action, bound_form) if bound_action and bound_action.target is ISOLATION_POINT else None
+        ),
+        # Acting on the pending step's escalation (acknowledge, reassign, take over).
+        "step_actions": actions.step_forms(permit, request.user, allowed=allowed, bound=bound),
         "isolation_rows": actions.isolation_rows(permit, request.user, allowed=allowed),
         "closeout": PermitCloseout.objects.filter(permit=permit).first(),
         "steps": selectors.permit_steps(permit, now=timezone.now()),

@@ -1,8 +1,9 @@
-"""python manage.py ptw_check_escalations [--all] [--loop SECONDS]
+"""python manage.py ptw_check_escalations [--all] [--loop [SECONDS]]
 
 Runs the overdue check (or every job with --all) once, printing each job's counts, and exits
-non-zero if a job failed, so cron notices. With --loop it runs them again every SECONDS until
-SIGTERM or SIGINT (deployments without Celery, and `make run`).
+non-zero if a job failed, so cron notices. With --loop it runs them again every SECONDS (60 by default) until
+SIGTERM or SIGINT (deployments without Celery, and `make run`); between rounds it sends the
+outbox's e-mails and SMS every OUTBOX_POLL_SECONDS.
 """
 
 import signal
@@ -13,9 +14,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 from django.utils import timezone
 
+from delivery import loop as outbox_loop
 from ptw.escalation import JOBS, run_job
 
 DEFAULT_JOB = "check_overdue_workflow_tasks"
+# As often as Celery beat runs the overdue and expiry checks (backend/celery_app.py).
+DEFAULT_LOOP_SECONDS = 60.0
 
 
 class Command(BaseCommand):
@@ -26,8 +30,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--loop",
             type=float,
+            nargs="?",
+            const=DEFAULT_LOOP_SECONDS,
             metavar="SECONDS",
-            help="Keep running, starting a round every SECONDS, until SIGTERM/SIGINT.",
+            help=f"Keep running, a round every SECONDS (default {DEFAULT_LOOP_SECONDS:g}), until SIGTERM/SIGINT.",
         )
 
     def handle(self, *args, **options):
@@ -45,10 +51,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Running {', '.join(names)} every {interval:g} s; SIGTERM or Ctrl-C stops.")
         try:
             while not stop.is_set():
-                started = time.monotonic()
+                next_round = time.monotonic() + interval
                 self.run_round(names)
                 close_old_connections()  # a long-lived process must not keep a dropped connection
-                stop.wait(max(0.0, interval - (time.monotonic() - started)))
+                outbox_loop.dispatch_until(stop, deadline=next_round)
         finally:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)

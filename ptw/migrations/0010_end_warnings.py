@@ -19,7 +19,7 @@ def schedule_live_permits(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_initial"),
-        ("ptw", "0007_permit_holder"),
+        ("ptw", "0009_permit_holder"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

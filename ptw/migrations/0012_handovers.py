@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ptw', '0009_extensions'),
+        ('ptw', '0011_extensions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

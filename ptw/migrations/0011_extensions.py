@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ptw', '0008_end_warnings'),
+        ('ptw', '0010_end_warnings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ptw', '0006_timestamps_from_services'),
+        ('ptw', '0008_escalation_chains'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
