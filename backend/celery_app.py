@@ -24,11 +24,15 @@ app.conf.beat_schedule = {
     },
     "check-expiring-permits": {
         "task": "ptw.tasks.check_expiring_permits",
-        "schedule": crontab(),  # every minute
+        "schedule": crontab(),  # every minute: warnings fall due at offsets (60, 15 min) before each end
     },
     "check-pending-closeout-isolation": {
         "task": "ptw.tasks.check_pending_closeout_and_isolation",
         "schedule": crontab(minute=0, hour="*/4"),  # every 4 hours
+    },
+    "check-pending-validity-requests": {
+        "task": "ptw.tasks.check_pending_validity_requests",
+        "schedule": crontab(),  # every minute: extension and handover requests wait minutes, not hours
     },
     "gather-hourly-digests": {
         "task": "ptw.tasks.gather_hourly_digests",

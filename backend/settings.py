@@ -189,7 +189,11 @@ SPECTACULAR_SETTINGS = {
 NOTIFICATIONS_ENABLED = env.bool("NOTIFICATIONS_ENABLED", default=True)
 ESCALATIONS_ENABLED = env.bool("ESCALATIONS_ENABLED", default=False)
 PTW_DEFAULT_ESCALATION_HOURS = env.float("PTW_DEFAULT_ESCALATION_HOURS", default=4)
-PTW_EXPIRING_WARNING_MINUTES = env.int("PTW_EXPIRING_WARNING_MINUTES", default=60)
+# Minutes before a permit's end at which its holder and approver are warned, each once ("60,15").
+PTW_EXPIRING_WARNING_MINUTES = env.list("PTW_EXPIRING_WARNING_MINUTES", cast=int, default=[60, 15])
+# How long an extension or handover request waits for its answer before it is overdue (1×) and
+# escalated to the project's Grade A/B admins (2×), unless its permit type sets its own limit.
+PTW_VALIDITY_REQUEST_HOURS = env.float("PTW_VALIDITY_REQUEST_HOURS", default=1)
 PTW_CLOSEOUT_WARNING_HOURS = env.float("PTW_CLOSEOUT_WARNING_HOURS", default=2)
 # A permit's planned start may lie at most this far in the past (a crew that began before the paperwork
 # was entered) and this far ahead; its length is bounded by its type's max_validity_hours.

@@ -30,6 +30,11 @@ from .forms import (
     CloseoutForm,
     CommentForm,
     DecisionForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    HandoverAcceptForm,
+    HandoverDeclineForm,
+    HandoverRequestForm,
     IsolateForm,
     IsolationAssignForm,
     IsolationStepForm,
@@ -53,6 +58,8 @@ from .policy import (
     creator,
     escalation_recipient,
     grade_a,
+    holder,
+    incoming_holder,
     pending_assignee,
     permitted,
     project_admin,
@@ -89,6 +96,23 @@ ISOLATION_POINT = Target(
     kwarg="assignment",
     find=lambda permit, pk: permit.isolation_points.filter(pk=pk).first(),
     missing="No such isolation point on this permit.",
+)
+
+EXTENSION = Target(
+    "extension request",
+    path="extensions/<int:extension_id>",
+    url_name="extension",
+    kwarg="extension",
+    find=lambda permit, pk: permit.extensions.filter(pk=pk).first(),
+    missing="No such extension request on this permit.",
+)
+HANDOVER = Target(
+    "handover",
+    path="handovers/<int:handover_id>",
+    url_name="handover",
+    kwarg="handover",
+    find=lambda permit, pk: permit.handovers.filter(pk=pk).first(),
+    missing="No such handover on this permit.",
 )
 
 
@@ -202,7 +226,7 @@ ACTIVATE = Action(
 COMPLETE = Action(
     "complete",
     statuses=(S.ACTIVE,),
-    who=creator | approver | grade_a,
+    who=holder | creator | approver | grade_a,
     label="complete",
     button="Complete",
     confirmation="Permit completed.",
@@ -213,12 +237,12 @@ COMPLETE = Action(
 SUSPEND = Action(
     "suspend",
     statuses=(S.ACTIVE,),
-    who=project_admin | creator | verifier | approver,
+    who=project_admin | holder | creator | verifier | approver,
     label="suspend",
     button="Suspend",
-    confirmation="Permit suspended.",
+    confirmation="Permit suspended; the holder, verifier and approver are told.",
     form=RequiredCommentForm,
-    serializer=inputs.CommentSerializer,
+    serializer=inputs.RequiredCommentSerializer,
     route="suspend",
     dangerous=True,
 )
@@ -228,7 +252,7 @@ RESUME = Action(
     who=project_admin | approver,
     label="resume",
     button="Resume",
-    confirmation="Permit resumed.",
+    confirmation="Permit resumed; the holder, verifier and approver are told.",
     form=CommentForm,
     serializer=inputs.CommentSerializer,
     route="resume",
@@ -273,7 +297,7 @@ ISOLATION = Action(
 CLOSEOUT = Action(
     "closeout",
     statuses=(S.ACTIVE, S.SUSPENDED),
-    who=creator | approver | grade_a,
+    who=holder | creator | approver | grade_a,
     label="update the closeout of",
     button="Save checklist",
     confirmation="Closeout checklist saved.",
@@ -368,6 +392,71 @@ TAKE_OVER_STEP = Action(
     target=WORKFLOW_STEP,
 )
 
+# Validity (issue 15): while the work may go on, the holder asks for more time; the approver decides.
+VALIDITY_STATUSES = (S.ACTIVE, S.SUSPENDED)
+REQUEST_EXTENSION = Action(
+    "request_extension",
+    statuses=VALIDITY_STATUSES,
+    who=holder,
+    label="ask for an extension of",
+    button="Ask for an extension",
+    confirmation="Extension requested; the approver is told. Until it is approved the permit still ends at its end.",
+    form=ExtensionRequestForm,
+    serializer=inputs.ExtensionRequestSerializer,
+    route="request-extension",
+)
+DECIDE_EXTENSION = Action(
+    "decide_extension",
+    statuses=VALIDITY_STATUSES,
+    # the holder never approves their own extension, whatever their grade
+    who=(approver | grade_a) & ~holder,
+    label="decide on an extension of",
+    button="Record decision",
+    confirmation="Extension decision recorded.",
+    form=ExtensionDecisionForm,
+    serializer=inputs.DecisionSerializer,
+    route="decide",
+    target=EXTENSION,
+)
+# Shift handover of an active permit: the holder hands it to another member, who takes it over
+# once they have confirmed each isolation point still in place; until then the holder answers.
+REQUEST_HANDOVER = Action(
+    "request_handover",
+    statuses=(S.ACTIVE,),
+    who=holder,
+    label="hand over",
+    button="Hand over (shift change)",
+    confirmation="Handover requested; you stay responsible until it is accepted.",
+    form=HandoverRequestForm,
+    serializer=inputs.HandoverRequestSerializer,
+    route="request-handover",
+)
+ACCEPT_HANDOVER = Action(
+    "accept_handover",
+    statuses=(S.ACTIVE,),
+    who=incoming_holder,
+    label="take over",
+    button="Accept handover",
+    confirmation="You now hold the permit.",
+    form=HandoverAcceptForm,
+    serializer=inputs.HandoverAcceptSerializer,
+    route="accept",
+    target=HANDOVER,
+)
+DECLINE_HANDOVER = Action(
+    "decline_handover",
+    statuses=(S.ACTIVE, S.SUSPENDED),
+    who=incoming_holder | holder,  # declined by the incoming holder, or withdrawn by the holder
+    label="decline or withdraw the handover of",
+    button="Decline handover",
+    confirmation="Handover declined; the holder stays responsible.",
+    form=HandoverDeclineForm,
+    serializer=inputs.CommentSerializer,
+    route="decline",
+    target=HANDOVER,
+    dangerous=True,
+)
+
 # In this order on the page and in `available_actions`.
 ACTIONS: dict[str, Action] = {
     action.name: action
@@ -384,6 +473,11 @@ ACTIONS: dict[str, Action] = {
         RESUME,
         CANCEL,
         RESUBMIT,
+        REQUEST_EXTENSION,
+        DECIDE_EXTENSION,
+        REQUEST_HANDOVER,
+        ACCEPT_HANDOVER,
+        DECLINE_HANDOVER,
         ISOLATION,
         CLOSEOUT,
         ISOLATE_POINT,

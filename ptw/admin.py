@@ -91,6 +91,7 @@ class PermitTypeAdmin(admin.ModelAdmin):
         "requires_closeout",
         "default_validity_hours",
         "max_validity_hours",
+        "max_extensions",
         "is_active",
     ]
     list_filter = ["category", "risk_level", "requires_structured_isolation", "requires_closeout", "is_active"]
@@ -478,3 +479,7 @@ class JobRowFailureAdmin(ReadOnlyAdmin):
     def release(self, request, queryset) -> None:
         released, _ = queryset.delete()
         self.message_user(request, f"{released} row(s) released: the next run of their job tries them again.")
+
+
+# The validity requests' pages live in their own module (registered on import).
+from . import admin_validity  # noqa: E402, F401

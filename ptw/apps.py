@@ -11,7 +11,7 @@ class PtwConfig(AppConfig):
         # they import models, so this waits for the app registry.
         from delivery import routing
 
-        from . import checks, closeout, escalation_actions, isolation, permits, workflow  # noqa: F401
+        from . import checks, closeout, escalation_actions, extensions, handover, isolation, permits, workflow  # noqa: F401
         from .notification_routes import ROUTES
         from .notification_utils import PTW_NOTIFICATION_TYPES
 

@@ -18,7 +18,7 @@ from django.db import transaction
 from accounts.models import CompanyType, Grade, Membership, MembershipRole, Project, User
 from delivery.models import ContactDetails
 
-from . import closeout, escalation_actions, isolation, permits, workflow
+from . import closeout, demo_validity, escalation_actions, isolation, permits, workflow
 from .escalation_rules import save_escalation_chain, save_escalation_rule
 from .jobs.overdue import check_overdue_workflow_tasks
 from .models import (
@@ -556,6 +556,7 @@ PERMIT_SCENARIOS: tuple[tuple[str, Callable[[Demo, str], None]], ...] = (
     ("Grinding at loading bay 2", _cancelled),
     ("Entry into sump pit SP-2", _rejected),
     ("Lighting repair in warehouse W-1", _expired),
+    *demo_validity.SCENARIOS,
 )
 
 

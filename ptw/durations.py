@@ -1,7 +1,11 @@
-"""How durations and hour limits read in messages and on pages (one format everywhere)."""
+"""How durations, hour limits and moments read in messages and on pages (one format everywhere)."""
 
-from datetime import timedelta
+import zoneinfo
+from datetime import datetime, timedelta
 from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
 
 
 def format_duration(delta: timedelta) -> str:
@@ -19,3 +23,9 @@ def format_duration(delta: timedelta) -> str:
 def format_hours(hours: Decimal | float | int) -> str:
     """Hours without trailing zeros or exponent: Decimal('4.00') → '4', 2.5 → '2.5', Decimal('1E+3') → '1000'."""
     return f"{Decimal(str(hours)).normalize():f}"
+
+
+def format_moment(moment: datetime, time_zone: str) -> str:
+    """'02 Mar 2026 17:00 IST': the moment in the site's time zone ("": TIME_ZONE)."""
+    local = timezone.localtime(moment, zoneinfo.ZoneInfo(time_zone or settings.TIME_ZONE))
+    return local.strftime("%d %b %Y %H:%M %Z")

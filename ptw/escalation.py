@@ -13,6 +13,7 @@ from .jobs import (
     check_expiring_permits,
     check_overdue_workflow_tasks,
     check_pending_closeout_and_isolation,
+    check_pending_validity_requests,
     cleanup_old_notifications,
     run_job,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "check_expiring_permits",
     "check_overdue_workflow_tasks",
     "check_pending_closeout_and_isolation",
+    "check_pending_validity_requests",
     "cleanup_old_notifications",
     "run_job",
 ]

@@ -16,15 +16,19 @@ from accounts.selectors import projects_of
 
 from .models import (
     EscalationLevel,
+    ExtensionStatus,
+    HandoverStatus,
     IsolationPoint,
     Permit,
+    PermitExtension,
+    PermitHandover,
     PermitIsolationPoint,
     PermitType,
     StepId,
     StepStatus,
     WorkflowStep,
 )
-from .selectors import closeout_for, reviewer_candidates
+from .selectors import closeout_for, handover_candidates, points_in_place, reviewer_candidates
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -110,7 +114,7 @@ class CancelForm(ActionForm):
 
 
 class RequiredCommentForm(ActionForm):
-    comment = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(max_length=2000, label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -282,3 +286,80 @@ def chain_levels(formset: forms.BaseInlineFormSet) -> list[EscalationLevel]:
         for form in formset.forms
         if (form.has_changed() or form.instance.pk) and not (formset.can_delete and form.cleaned_data.get("DELETE"))
     ]
+
+
+class ExtensionRequestForm(ActionForm):
+    new_end = forms.DateTimeField(
+        widget=DateTimeLocalInput(),
+        label="New end",
+        help_text="In the site's time, within the type's maximum validity.",
+    )
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_new_end(self) -> datetime:
+        return _as_local_time(self.cleaned_data["new_end"], self.permit.project)
+
+
+class ExtensionDecisionForm(DecisionForm):
+    """Approve or reject the permit's pending extension request."""
+
+    extension = forms.ModelChoiceField(queryset=PermitExtension.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["extension"].queryset = PermitExtension.objects.filter(  # type: ignore[attr-defined]
+            permit=self.permit, status=ExtensionStatus.PENDING
+        )
+
+    def service_arguments(self) -> dict[str, Any]:
+        return {**super().service_arguments(), "extension": self.cleaned_data["extension"]}
+
+
+class HandoverRequestForm(ActionForm):
+    to_user = UserChoiceField(queryset=User.objects.none(), label="Hand over to")
+    note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = handover_candidates(self.permit)  # type: ignore[attr-defined]
+
+
+class _HandoverForm(ActionForm):
+    """An answer to the permit's pending handover."""
+
+    handover = forms.ModelChoiceField(queryset=PermitHandover.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["handover"].queryset = PermitHandover.objects.filter(  # type: ignore[attr-defined]
+            permit=self.permit, status=HandoverStatus.PENDING
+        )
+
+
+class HandoverAcceptForm(_HandoverForm):
+    """One box per isolation point still in place: each must be confirmed to take the permit over."""
+
+    confirmed_points = forms.ModelMultipleChoiceField(
+        queryset=PermitIsolationPoint.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="I confirmed on site that each of these isolation points is still in place",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["confirmed_points"]
+        field.queryset = points_in_place(self.permit)  # type: ignore[attr-defined]
+        field.label_from_instance = _point_label  # type: ignore[attr-defined]
+
+    def service_arguments(self) -> dict[str, Any]:
+        points = self.cleaned_data["confirmed_points"]
+        return {"handover": self.cleaned_data["handover"], "confirmed_points": [point.pk for point in points]}
+
+
+def _point_label(assignment: PermitIsolationPoint) -> str:
+    return f"{assignment.point.code} ({assignment.get_status_display().lower()}, {assignment.point.location})"
+
+
+class HandoverDeclineForm(_HandoverForm):
+    comment = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

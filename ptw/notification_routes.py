@@ -61,4 +61,15 @@ ROUTES: dict[str, Route] = {
         critical=True,
         ask="Make sure the step is acted on: chase the assignee, or reassign it.",
     ),
+    # Validity (issue 15): suspension is safety news for the people of the work; requests wait on someone.
+    "ptw_suspended": Route(EMAIL, critical=True, ask="Keep the work stopped until the permit is resumed."),
+    "ptw_resumed": Route(IN_APP_ONLY, ask="Nothing: work may go on under the permit."),
+    "ptw_extension_requested": Route(EMAIL, ask="Approve the new end, or reject it with a reason, before the end."),
+    "ptw_extension_approved": Route(IN_APP_ONLY, ask="Nothing: the permit's end has moved."),
+    "ptw_extension_rejected": Route(EMAIL, ask="Finish and close out before the end: the permit still ends then."),
+    "ptw_handover_requested": Route(
+        EMAIL, ask="Check on site that each isolation point is still in place, then accept the handover."
+    ),
+    "ptw_handover_accepted": Route(IN_APP_ONLY, ask="Nothing: the permit has a new holder."),
+    "ptw_handover_declined": Route(IN_APP_ONLY, ask="Nothing, unless you must find another holder."),
 }

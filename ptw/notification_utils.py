@@ -39,6 +39,15 @@ PTW_NOTIFICATION_TYPES: dict[str, str] = {
     # Beyond the specification's 14 (issue 12): escalation chains and acting on them.
     "ptw_task_due_soon": "Task due soon",
     "ptw_escalation_acknowledged": "Escalation acknowledged",
+    # Validity (issue 15): suspension, extensions, shift handover.
+    "ptw_suspended": "Work suspended",
+    "ptw_resumed": "Work resumed",
+    "ptw_extension_requested": "Extension requested",
+    "ptw_extension_approved": "Extension approved",
+    "ptw_extension_rejected": "Extension rejected",
+    "ptw_handover_requested": "Handover requested",
+    "ptw_handover_accepted": "Handover accepted",
+    "ptw_handover_declined": "Handover declined",
 }
 
 _DEFAULT_MESSAGES: dict[str, str] = {
@@ -58,6 +67,14 @@ _DEFAULT_MESSAGES: dict[str, str] = {
     "ptw_overdue": "Your task on permit {number} ({title}) is overdue.",
     "ptw_task_due_soon": "Your task on permit {number} ({title}) is due soon.",
     "ptw_escalation_acknowledged": "Someone has taken up the escalated task on permit {number} ({title}).",
+    "ptw_suspended": "Work under permit {number} ({title}) is suspended.",
+    "ptw_resumed": "Work under permit {number} ({title}) has resumed.",
+    "ptw_extension_requested": "An extension of permit {number} ({title}) is waiting for your decision.",
+    "ptw_extension_approved": "The extension of permit {number} ({title}) was approved.",
+    "ptw_extension_rejected": "The extension of permit {number} ({title}) was rejected.",
+    "ptw_handover_requested": "Permit {number} ({title}) is being handed over to you.",
+    "ptw_handover_accepted": "The handover of permit {number} ({title}) was accepted.",
+    "ptw_handover_declined": "The handover of permit {number} ({title}) was declined.",
 }
 
 
@@ -86,6 +103,12 @@ class PermitFacts:
     creator_id: int
     verifier_id: int | None = None
     approver_id: int | None = None
+    holder_id: int | None = None  # None: the creator holds it (no handover yet)
+
+    @property
+    def holder(self) -> int:
+        """Who holds the permit now: they get what is meant for the person doing the work."""
+        return self.holder_id or self.creator_id
 
     @classmethod
     def of(cls, permit: Permit) -> "PermitFacts":
@@ -99,6 +122,7 @@ class PermitFacts:
             creator_id=permit.created_by_id,
             verifier_id=permit.verifier_id,
             approver_id=permit.approver_id,
+            holder_id=permit.holder_id,
         )
 
 
@@ -138,6 +162,10 @@ class PermitNotice:
     sender_id: int | None = None
     dedupe_extra: str | None = None
     anchor: str = ""  # a part of the permit page to land on ("escalation": the step's actions)
+    # The moment whose local date keys the dedupe (default: now). A notice due at a fixed moment
+    # (a warning before the end) passes that moment, so a sweep running on either side of the
+    # site's midnight still writes it once.
+    dedupe_at: datetime | None = None
 
 
 def build_ptw_notification(event: PermitNotice, *, now: datetime) -> NewNotification:
@@ -166,7 +194,12 @@ def build_ptw_notification(event: PermitNotice, *, now: datetime) -> NewNotifica
         subject_type=PERMIT_SUBJECT,
         subject_id=permit.id,
         dedupe_key=generate_dedupe_key(
-            event.user_id, event.event_type, permit.id, event.dedupe_extra, now=now, tz=_zone(permit.time_zone)
+            event.user_id,
+            event.event_type,
+            permit.id,
+            event.dedupe_extra,
+            now=event.dedupe_at or now,
+            tz=_zone(permit.time_zone),
         ),
     )
 
@@ -205,7 +238,7 @@ def to_members(events: Sequence[PermitNotice]) -> list[PermitNotice]:
     return [event for event in events if (event.user_id, event.permit.project_id) in members]
 
 
-def _notices(
+def permit_notices(
     user_ids: Iterable[int | None],
     event_type: str,
     permit: PermitFacts,
@@ -224,7 +257,7 @@ def _notices(
 
 
 def _notify_each(user_ids: Iterable[int | None], event_type: str, permit: PermitFacts, *, now: datetime, **kwargs: Any):
-    return create_ptw_notifications(_notices(user_ids, event_type, permit, **kwargs), now=now)
+    return create_ptw_notifications(permit_notices(user_ids, event_type, permit, **kwargs), now=now)
 
 
 def _notify_all(
@@ -235,7 +268,7 @@ def _notify_all(
     now: datetime,
 ) -> list[int]:
     """The same event about many permits (a sweep's batch) in one insert."""
-    notices = [notice for permit in permits for notice in _notices(recipients(permit), event_type, permit)]
+    notices = [notice for permit in permits for notice in permit_notices(recipients(permit), event_type, permit)]
     return create_ptw_notifications(notices, now=now)
 
 
@@ -292,7 +325,7 @@ def notify_permit_activated(permit: PermitFacts, *, sender_id: int | None = None
 
 def notify_permit_completed(permit: PermitFacts, *, sender_id: int | None = None, now: datetime) -> list[int]:
     return _notify_each(
-        [permit.creator_id, permit.verifier_id, permit.approver_id],
+        [permit.holder, permit.creator_id, permit.verifier_id, permit.approver_id],
         "ptw_completed",
         permit,
         sender_id=sender_id,
@@ -300,21 +333,110 @@ def notify_permit_completed(permit: PermitFacts, *, sender_id: int | None = None
     )
 
 
-def notify_permit_expired(permit: PermitFacts, *, now: datetime) -> list[int]:
-    return _notify_each([permit.creator_id], "ptw_expired", permit, now=now)
+def notify_permit_suspended(permit: PermitFacts, *, reason: str, ends: str, sender_id: int, now: datetime) -> list[int]:
+    """`ptw_suspended` to the holder, verifier and approver, with the reason; each suspension is news."""
+    message = (
+        f"Work under permit {permit.number} ({permit.title}) is suspended: {reason} "
+        f"The permit still expires at {ends} unless it is extended."
+    )
+    return _notify_each(
+        [permit.holder, permit.verifier_id, permit.approver_id],
+        "ptw_suspended",
+        permit,
+        sender_id=sender_id,
+        message=message,
+        extra_data={"reason": reason},
+        dedupe_extra=f"at:{now.isoformat()}",
+        now=now,
+    )
+
+
+def notify_permit_resumed(permit: PermitFacts, *, comment: str, sender_id: int, now: datetime) -> list[int]:
+    """`ptw_resumed` to the same people as the suspension."""
+    message = f"Work under permit {permit.number} ({permit.title}) has resumed."
+    if comment:
+        message += f" {comment}"
+    return _notify_each(
+        [permit.holder, permit.verifier_id, permit.approver_id],
+        "ptw_resumed",
+        permit,
+        sender_id=sender_id,
+        message=message,
+        dedupe_extra=f"at:{now.isoformat()}",
+        now=now,
+    )
+
+
+def notify_permit_expired(
+    permit: PermitFacts, *, was_suspended: bool = False, extension_lapsed: bool = False, now: datetime
+) -> list[int]:
+    """`ptw_expired` to the holder; a permit that expired while suspended also tells those told of the suspension.
+
+    The message says so, and says when an extension request was still waiting (it lapsed).
+    """
+    recipients: list[int | None] = [permit.holder]
+    message = f"Permit {permit.number} ({permit.title}) has expired: its planned end time has passed."
+    if was_suspended:
+        recipients += [permit.verifier_id, permit.approver_id]
+        message = (
+            f"Permit {permit.number} ({permit.title}) expired while suspended: its planned end time passed "
+            "before the work resumed. The work may not resume under this permit."
+        )
+    if extension_lapsed:
+        message += " The extension asked for was still waiting for a decision: it lapsed."
+    return _notify_each(
+        recipients,
+        "ptw_expired",
+        permit,
+        message=message,
+        extra_data={"while_suspended": was_suspended, "extension_lapsed": extension_lapsed},
+        now=now,
+    )
 
 
 # The reminders take a sweep's batch of permits: one insert for all of them.
 
 
-def notify_permit_expiring(permits: Iterable[PermitFacts], *, now: datetime) -> list[int]:
-    """`ptw_expiring` to each permit's creator."""
-    return _notify_all(permits, "ptw_expiring", lambda permit: [permit.creator_id], now=now)
+@dataclass(frozen=True)
+class EndWarning:
+    """A warning before a permit's end: the offset reached, when it fell due, the end as read on site."""
+
+    permit: PermitFacts
+    minutes_before: int
+    due_at: datetime
+    end: datetime
+    end_text: str
+    left_text: str
+
+
+def notify_permit_expiring(warnings: Iterable[EndWarning], *, now: datetime) -> list[int]:
+    """`ptw_expiring` to each permit's holder and approver (the issuer), once per offset and end.
+
+    The key names the offset and the end (an extension starts the warnings over) and is dated
+    by when the warning fell due, not by when a sweep got to it.
+    """
+    notices = [
+        notice
+        for warning in warnings
+        for notice in permit_notices(
+            [warning.permit.holder, warning.permit.approver_id],
+            "ptw_expiring",
+            warning.permit,
+            message=(
+                f"Permit {warning.permit.number} ({warning.permit.title}) ends in {warning.left_text}, "
+                f"at {warning.end_text}. Finish and close out, or ask the approver for an extension."
+            ),
+            extra_data={"minutes_before_end": warning.minutes_before, "ends_at": warning.end.isoformat()},
+            dedupe_extra=f"before:{warning.minutes_before}:end:{warning.end.isoformat()}",
+            dedupe_at=warning.due_at,
+        )
+    ]
+    return create_ptw_notifications(notices, now=now)
 
 
 def notify_closeout_required(permits: Iterable[PermitFacts], *, now: datetime) -> list[int]:
-    """`ptw_closeout_required` to each permit's creator."""
-    return _notify_all(permits, "ptw_closeout_required", lambda permit: [permit.creator_id], now=now)
+    """`ptw_closeout_required` to each permit's holder."""
+    return _notify_all(permits, "ptw_closeout_required", lambda permit: [permit.holder], now=now)
 
 
 def notify_isolation_pending(permits: Iterable[PermitFacts], *, now: datetime) -> list[int]:

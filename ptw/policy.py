@@ -15,7 +15,15 @@ from django.db.models import Exists, OuterRef, Subquery
 from accounts.models import Grade, Membership, User
 
 from .escalation_schedule import rules_in_force
-from .models import EscalationRecord, Permit, StepId, StepStatus, WorkflowStep
+from .models import (
+    EscalationRecord,
+    HandoverStatus,
+    Permit,
+    PermitHandover,
+    StepId,
+    StepStatus,
+    WorkflowStep,
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,12 @@ class PolicyContext:
     def escalation_roles(self) -> set[str]:
         """The role the pending step's rule escalates to (its holders receive the escalation)."""
         return {role for _, _, _, role in self._pending if role}
+
+    @cached_property
+    def incoming_holder_id(self) -> int | None:
+        """Who the permit's pending shift handover goes to, if one is pending (one query)."""
+        pending = PermitHandover.objects.filter(permit=self.permit, status=HandoverStatus.PENDING)
+        return pending.values_list("to_user_id", flat=True).first()
 
 
 Test = Callable[[Actor, Permit, PolicyContext], bool]
@@ -198,7 +212,12 @@ class Part(Who):
 creator = Part("created_by_id", "creator")
 verifier = Part("verifier_id", "verifier")  # assigned to verify, then whoever verified
 approver = Part("approver_id", "approver")  # assigned to approve, then whoever approved
+holder = Part("holder_user_id", "holder")  # the creator until a shift handover
 grade_a = Rule(_is_grade_a, "a Grade A admin")
+incoming_holder = Rule(
+    lambda actor, permit, context: context.incoming_holder_id == actor.user.pk,
+    "the incoming holder of the pending handover",
+)
 project_admin = Rule(_is_project_admin, "a Grade A/B admin")
 any_member = Rule(_is_member, "any project member")
 # Whoever a step's escalation reaches: the project's Grade A/B admins and the holders of the

@@ -6,7 +6,17 @@ from django.http import Http404
 from accounts.models import User
 from accounts.selectors import eligible_reviewers
 
-from .models import CloseoutTemplate, Permit, PermitCloseout, PermitStatus, StepId, StepStatus, WorkflowStep
+from .models import (
+    CloseoutTemplate,
+    IsolationStatus,
+    Permit,
+    PermitCloseout,
+    PermitIsolationPoint,
+    PermitStatus,
+    StepId,
+    StepStatus,
+    WorkflowStep,
+)
 from .policy import other_part_holders
 
 
@@ -15,7 +25,7 @@ def permits_visible_to(user: User) -> QuerySet[Permit]:
     if not user.is_authenticated:
         return Permit.objects.none()
     return Permit.objects.filter(project__memberships__user=user, project__memberships__is_active=True).select_related(
-        "permit_type", "project", "created_by", "verifier", "approver"
+        "permit_type", "project", "created_by", "verifier", "approver", "holder"
     )
 
 
@@ -86,3 +96,23 @@ def closeout_for(permit: Permit) -> PermitCloseout:
         for item in (template.items if template else [])
     ]
     return PermitCloseout(permit=permit, template=template, items=items)
+
+
+def points_in_place(permit: Permit) -> QuerySet[PermitIsolationPoint]:
+    """The permit's isolation points still in place (isolated or verified): a handover confirms each."""
+    return (
+        PermitIsolationPoint.objects.filter(
+            permit=permit, status__in=[IsolationStatus.ISOLATED, IsolationStatus.VERIFIED]
+        )
+        .select_related("point")
+        .order_by("point__code")
+    )
+
+
+def handover_candidates(permit: Permit) -> QuerySet[User]:
+    """Who may take a permit over at a shift change: active members of its project but its holder."""
+    return (
+        User.objects.filter(is_active=True, memberships__project_id=permit.project_id, memberships__is_active=True)
+        .exclude(pk=permit.holder_user_id)
+        .order_by("first_name", "last_name", "username")
+    )

@@ -50,5 +50,10 @@ def cleanup_old_notifications() -> dict[str, object]:
 
 
 @retrying_task
+def check_pending_validity_requests() -> dict[str, object]:
+    return _run("check_pending_validity_requests")
+
+
+@retrying_task
 def gather_hourly_digests() -> dict[str, object]:
     return _run("gather_hourly_digests")

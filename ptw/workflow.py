@@ -17,6 +17,8 @@ from . import notification_utils as notes
 from .actions import performs
 from .audit import log_event, transition
 from .closeout import missing_closeout_items, start_closeout
+from .durations import format_moment
+from .end_warnings import schedule_end_warnings
 from .errors import IllegalTransition, InvalidInput
 from .escalation_schedule import schedule_new_pending_step
 from .isolation import unverified_required_points
@@ -33,6 +35,7 @@ from .notification_utils import PermitFacts
 from .policy import other_part_holders
 from .selectors import may_take_step, reviewer_candidates
 from .states import ALLOWED_TRANSITIONS, is_allowed
+from .validity_requests import lapse_pending_requests
 
 S = PermitStatus
 
@@ -259,7 +262,8 @@ def activate_permit(*, permit: Permit, by: User, now: datetime) -> Permit:
                 allowed=ALLOWED_TRANSITIONS[permit.status],
                 missing=missing,
             )
-    fields = {} if permit.actual_start_time else {"actual_start_time": now}
+    fields: dict[str, datetime | None] = {} if permit.actual_start_time else {"actual_start_time": now}
+    fields |= schedule_end_warnings(permit)
     transition(permit, to=S.ACTIVE, by=by, action="activated", now=now, fields=fields)
     if permit.permit_type.requires_closeout:
         start_closeout(permit, now=now)
@@ -289,6 +293,7 @@ def complete_permit(*, permit: Permit, by: User, comment: str = "", now: datetim
         now=now,
         fields={"completed_at": now, "actual_end_time": now},
     )
+    lapse_pending_requests(permit, now=now)
     notes.notify_permit_completed(PermitFacts.of(permit), sender_id=by.pk, now=now)
     return permit
 
@@ -301,6 +306,13 @@ def suspend_permit(*, permit: Permit, by: User, comment: str = "", now: datetime
     transition(
         permit, to=S.SUSPENDED, by=by, action="suspended", comment=comment, now=now, fields={"suspended_at": now}
     )
+    notes.notify_permit_suspended(
+        PermitFacts.of(permit),
+        reason=comment.strip(),
+        ends=format_moment(permit.planned_end_time, permit.project.time_zone),
+        sender_id=by.pk,
+        now=now,
+    )
     return permit
 
 
@@ -308,6 +320,7 @@ def suspend_permit(*, permit: Permit, by: User, comment: str = "", now: datetime
 def resume_permit(*, permit: Permit, by: User, comment: str = "", now: datetime) -> Permit:
     """Resume suspended work."""
     transition(permit, to=S.ACTIVE, by=by, action="resumed", comment=comment, now=now, fields={"suspended_at": None})
+    notes.notify_permit_resumed(PermitFacts.of(permit), comment=comment.strip(), sender_id=by.pk, now=now)
     return permit
 
 
@@ -318,6 +331,7 @@ def cancel_permit(*, permit: Permit, by: User, comment: str = "", now: datetime)
         permit, to=S.CANCELLED, by=by, action="cancelled", comment=comment, now=now, fields={"cancelled_at": now}
     )
     _skip_open_steps(permit, now=now)
+    lapse_pending_requests(permit, now=now)
     WorkflowInstance.objects.filter(permit=permit, status=WorkflowInstance.Status.ACTIVE).update(
         status=WorkflowInstance.Status.CANCELLED, completed_at=now
     )
@@ -331,14 +345,20 @@ def expire_permit(*, permit: Permit, now: datetime) -> bool:
     """
     if not is_allowed(permit.status, S.EXPIRED):
         return False
+    was_suspended = permit.status == S.SUSPENDED
     transition(
         permit,
         to=S.EXPIRED,
         by=None,
         action="expired",
         now=now,
-        comment="Planned end time passed.",
+        comment="Planned end time passed while the work was suspended."
+        if was_suspended
+        else "Planned end time passed.",
         fields={"expired_at": now},
     )
-    notes.notify_permit_expired(PermitFacts.of(permit), now=now)
+    lapsed = lapse_pending_requests(permit, now=now)
+    notes.notify_permit_expired(
+        PermitFacts.of(permit), was_suspended=was_suspended, extension_lapsed=bool(lapsed), now=now
+    )
     return True

@@ -34,6 +34,8 @@ class PermitTypeSerializer(serializers.ModelSerializer):
             "requires_structured_isolation",
             "requires_closeout",
             "default_validity_hours",
+            "max_validity_hours",
+            "max_extensions",
         ]
 
 
@@ -67,6 +69,9 @@ class PermitSerializer(serializers.ModelSerializer):
     created_by = UserSummarySerializer()
     verifier = UserSummarySerializer(allow_null=True)
     approver = UserSummarySerializer(allow_null=True)
+    holder = UserSummarySerializer(
+        source="current_holder", help_text="Who holds it now (the creator until a handover)."
+    )
 
     class Meta:
         model = Permit
@@ -86,6 +91,7 @@ class PermitSerializer(serializers.ModelSerializer):
             "created_by",
             "verifier",
             "approver",
+            "holder",
             "created_at",
             "updated_at",
             "submitted_at",

@@ -89,6 +89,28 @@ class CommentSerializer(StrictSerializer):
     comment = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
 
 
+class RequiredCommentSerializer(StrictSerializer):
+    comment = serializers.CharField(max_length=5000, help_text="Why (required).")
+
+
+class ExtensionRequestSerializer(StrictSerializer):
+    new_end = serializers.DateTimeField(help_text="The end asked for: later than now's end, within the type's maximum.")
+    reason = serializers.CharField(max_length=2000, help_text="Why more time is needed.")
+
+
+class HandoverRequestSerializer(StrictSerializer):
+    to_user_id = _active_user_field("The project member who takes the permit over.", source="to_user")
+    note = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+
+
+class HandoverAcceptSerializer(StrictSerializer):
+    confirmed_points = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        max_length=200,
+        help_text="Ids of the permit's isolation points (see /isolation/) confirmed still in place: all of them.",
+    )
+
+
 class EmptySerializer(StrictSerializer):
     pass
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_board, views_isolation, views_permits, views_workflow
+from . import views, views_board, views_isolation, views_permits, views_validity, views_workflow
 
 app_name = "ptw-api"
 urlpatterns = [
@@ -30,6 +30,8 @@ urlpatterns = [
     path("ptw/permits/<int:pk>/timeline/", views_permits.PermitTimelineView.as_view(), name="timeline"),
     path("ptw/permits/<int:pk>/isolation/", views_isolation.PermitIsolationView.as_view(), name="isolation"),
     path("ptw/permits/<int:pk>/closeout/", views_isolation.PermitCloseoutView.as_view(), name="closeout"),
+    path("ptw/permits/<int:pk>/extensions/", views_validity.PermitExtensionListView.as_view(), name="extensions"),
+    path("ptw/permits/<int:pk>/handovers/", views_validity.PermitHandoverListView.as_view(), name="handovers"),
     # One route per routed action (ptw/actions.py): /permits/{id}/<target path>/<route>/.
     *[
         path(

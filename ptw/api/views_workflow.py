@@ -20,6 +20,8 @@ from ptw.actions import (
     ACTIONS,
     APPROVE,
     ASSIGN_VERIFIER,
+    EXTENSION,
+    HANDOVER,
     INITIATE,
     ISOLATION_POINT,
     PERMIT,
@@ -35,6 +37,7 @@ from ptw.selectors import permit_get_for_user
 
 from .serializers import PermitDetailSerializer, PermitIsolationPointSerializer, WorkflowStatusSerializer
 from .serializers_errors import PERMIT_READ_ERRORS, PERMIT_WRITE_ERRORS
+from .serializers_validity import PermitExtensionSerializer, PermitHandoverSerializer
 from .views_base import parse, permit_response
 
 # How each target is rendered back: the permit (with my actions now), or the part acted on.
@@ -45,6 +48,20 @@ RESPONSES: dict[Target, tuple[type[serializers.Serializer], Callable[[Request, i
         PermitIsolationPointSerializer,
         lambda request, pk, result: Response(PermitIsolationPointSerializer(result).data),
     ),
+    EXTENSION: (
+        PermitExtensionSerializer,
+        lambda request, pk, result: Response(PermitExtensionSerializer(result).data),
+    ),
+    HANDOVER: (
+        PermitHandoverSerializer,
+        lambda request, pk, result: Response(PermitHandoverSerializer(result).data),
+    ),
+}
+TAGS = {ISOLATION_POINT: "isolation", EXTENSION: "validity", HANDOVER: "validity"}
+# Actions on the permit that create a part answer with the part they created (201).
+CREATES: dict[str, type[serializers.Serializer]] = {
+    "request_extension": PermitExtensionSerializer,
+    "request_handover": PermitHandoverSerializer,
 }
 
 
@@ -59,6 +76,10 @@ def action_view(action: Action) -> Callable[..., Response]:
     """The POST endpoint of `action`: parse its serializer, call its service, render the result."""
     target = action.target
     body, render = RESPONSES[target]
+    code = 200
+    if action.name in CREATES:
+        body, code = CREATES[action.name], 201
+        render = lambda request, pk, result: Response(body(result).data, status=201)  # noqa: E731
 
     def view(request: Request, pk: int, **part: int) -> Response:
         permit = permit_get_for_user(request.user, pk)  # type: ignore[arg-type]
@@ -74,11 +95,11 @@ def action_view(action: Action) -> Callable[..., Response]:
 
     view.__name__ = view.__qualname__ = action.service.__name__ if action.service else action.name
     schema = extend_schema(
-        tags=["isolation" if target is ISOLATION_POINT else "workflow"],
+        tags=[TAGS.get(target, "workflow")],
         summary=action.button,
         description=_describe(action),
         request=action.serializer,
-        responses={200: body, **PERMIT_WRITE_ERRORS},
+        responses={code: body, **PERMIT_WRITE_ERRORS},
     )
     return schema(api_view(["POST"])(view))
 

@@ -13,6 +13,7 @@ from .expiry import auto_expire_permits, check_expiring_permits
 from .overdue import check_overdue_workflow_tasks
 from .reminders import check_pending_closeout_and_isolation
 from .runs import JobReport, record_job_run
+from .validity_requests import check_pending_validity_requests
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ JOBS: dict[str, Job] = {
         Job("check_pending_closeout_and_isolation", check_pending_closeout_and_isolation, timedelta(hours=4)),
         Job("cleanup_old_notifications", cleanup_old_notifications, timedelta(days=7)),
         Job("gather_hourly_digests", send_hourly_digests, timedelta(hours=1)),
+        Job("check_pending_validity_requests", check_pending_validity_requests, timedelta(minutes=1)),
     ]
 }
 
@@ -49,6 +51,7 @@ __all__ = [
     "check_expiring_permits",
     "check_overdue_workflow_tasks",
     "check_pending_closeout_and_isolation",
+    "check_pending_validity_requests",
     "cleanup_old_notifications",
     "record_job_run",
     "run_job",

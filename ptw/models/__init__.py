@@ -4,6 +4,7 @@ from .escalation import EscalationLevel, EscalationRecord, EscalationRule, JobRu
 from .isolation import IsolationPoint, IsolationStatus, PermitIsolationPoint
 from .jobs import JobRowFailure
 from .permit import Permit, PermitCategory, PermitEvent, PermitType, RiskLevel
+from .validity import ExtensionStatus, HandoverConfirmation, HandoverStatus, PermitExtension, PermitHandover
 from .workflow import StepId, StepStatus, WorkflowInstance, WorkflowStep
 
 __all__ = [
@@ -11,6 +12,9 @@ __all__ = [
     "EscalationLevel",
     "EscalationRecord",
     "EscalationRule",
+    "ExtensionStatus",
+    "HandoverConfirmation",
+    "HandoverStatus",
     "IsolationPoint",
     "IsolationStatus",
     "JobRowFailure",
@@ -19,6 +23,8 @@ __all__ = [
     "PermitCategory",
     "PermitCloseout",
     "PermitEvent",
+    "PermitExtension",
+    "PermitHandover",
     "PermitIsolationPoint",
     "PermitStatus",
     "PermitType",

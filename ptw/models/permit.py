@@ -37,6 +37,10 @@ class PermitType(models.Model):
     max_validity_hours = models.PositiveSmallIntegerField(
         default=24, validators=[MinValueValidator(1), MaxValueValidator(24 * 31)]
     )
+    max_extensions = models.PositiveSmallIntegerField(default=2)
+    # How long an extension or handover request may wait for its answer before it escalates
+    # (blank: PTW_VALIDITY_REQUEST_HOURS).
+    request_time_limit_hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -75,6 +79,15 @@ class Permit(models.Model):
         blank=True,
         related_name="permits_to_approve",
     )
+    # Who answers for the work at the work face now. Null means the creator: a permit gets a
+    # holder of its own only through a shift handover (ptw/handover.py).
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="permits_held",
+    )
 
     # Written by the services from the `now` they are given (no auto_now: it would read the clock).
     created_at = models.DateTimeField()
@@ -88,6 +101,9 @@ class Permit(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     expired_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
+    # When the end-warning sweep must look at this permit next: the end minus the next
+    # warning offset not yet sent (ptw/end_warnings.py). Null: nothing left to warn about.
+    next_warning_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -109,6 +125,12 @@ class Permit(models.Model):
             models.Index(fields=["project", "title", "id"], name="permit_project_title"),
             # Expiry and closeout sweeps: "live permits whose end time is before T".
             models.Index(fields=["status", "planned_end_time"], name="permit_status_end"),
+            # End-warning sweep: "active or suspended permits whose next_warning_at <= now".
+            models.Index(
+                fields=["next_warning_at"],
+                name="permit_warning_due",
+                condition=Q(next_warning_at__isnull=False, status__in=["active", "suspended"]),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -116,6 +138,15 @@ class Permit(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"/dashboard/ptw/view/{self.pk}"
+
+    @property
+    def holder_user_id(self) -> int:
+        """The id of who holds the permit now: its holder after a handover, else its creator."""
+        return self.holder_id or self.created_by_id
+
+    @property
+    def current_holder(self):
+        return self.holder if self.holder_id else self.created_by
 
 
 class PermitEvent(models.Model):

@@ -1,5 +1,7 @@
 """The action routes are derived from the declarations, under the names and paths the specification fixes."""
 
+import re
+
 import pytest
 from django.urls import resolve, reverse
 
@@ -48,9 +50,14 @@ def test_every_routed_action_has_its_route_and_route_name():
         "acknowledge_escalation": "/api/v1/ptw/permits/7/steps/3/acknowledge/",
         "reassign_step": "/api/v1/ptw/permits/7/steps/3/reassign/",
         "take_over_step": "/api/v1/ptw/permits/7/steps/3/take-over/",
+        "request_extension": "/api/v1/ptw/permits/7/workflow/request-extension/",
+        "decide_extension": "/api/v1/ptw/permits/7/extensions/3/decide/",
+        "request_handover": "/api/v1/ptw/permits/7/workflow/request-handover/",
+        "accept_handover": "/api/v1/ptw/permits/7/handovers/3/accept/",
+        "decline_handover": "/api/v1/ptw/permits/7/handovers/3/decline/",
     }
 
 
 def _ids(action) -> dict[str, int]:
-    part = {"assignment": "assignment_id", "step": "step_id"}
-    return {"pk": 7, part[action.target.kwarg]: 3} if action.target.kwarg else {"pk": 7}
+    """The permit 7 and, for an action on one of its parts, the part 3 (named as in the target's path)."""
+    return {"pk": 7, **dict.fromkeys(re.findall(r"<int:(\w+)>", action.target.path), 3)}

@@ -51,14 +51,16 @@ def test_batches_read_every_permit_in_the_window_once(settings, live_permit):
 
     report = check_expiring_permits(now=at(16))
 
-    assert report.counts == {"permits": 5, "notifications": 5}
-    assert notified("ptw_expiring") == sorted(permit.pk for permit in permits)
+    assert report.counts == {"permits": 5, "warnings": 5, "notifications": 10}  # holder and approver of each
+    assert notified("ptw_expiring") == sorted(permit.pk for permit in permits for _ in ("holder", "approver"))
 
 
 def test_an_active_permit_already_past_its_end_gets_no_expiring_warning(live_permit):
-    live_permit(S.ACTIVE, end=at(15, 59))
+    permit = live_permit(S.ACTIVE, end=at(15, 59))
 
-    assert check_expiring_permits(now=at(16)).counts == {}
+    assert check_expiring_permits(now=at(16)).counts == {"permits": 1, "warnings": 0, "notifications": 0}
+    permit.refresh_from_db()
+    assert permit.next_warning_at is None  # expiry speaks now; the sweep will not read it again
 
 
 def test_a_batch_costs_the_same_queries_however_many_permits_it_holds(
@@ -68,11 +70,11 @@ def test_a_batch_costs_the_same_queries_however_many_permits_it_holds(
     for _ in range(6):
         live_permit(S.ACTIVE, end=at(16, 30))
 
-    # run record, claim with project and type, who is still a member, insert, run outcome; on PostgreSQL
-    # the insert's NOTIFY (live wake-ups); the outbox: addresses, preferences, one insert of the deliveries
-    # + the quarantine (ptw/jobs/quarantine.py): two
-    with django_assert_max_num_queries((8 if connection.vendor == "postgresql" else 7) + 3 + 2):
-        assert check_expiring_permits(now=at(16)).counts["notifications"] == 6
+    # run record, claim with project and type, who is still a member, insert, next checks, run outcome;
+    # on PostgreSQL the insert's NOTIFY (live wake-ups); the outbox: addresses, preferences, one insert
+    # of the deliveries; the quarantine (ptw/jobs/quarantine.py): two
+    with django_assert_max_num_queries((9 if connection.vendor == "postgresql" else 8) + 3 + 2):
+        assert check_expiring_permits(now=at(16)).counts["notifications"] == 12
 
 
 def test_a_failing_permit_is_named_in_the_runs_errors(live_permit, monkeypatch):

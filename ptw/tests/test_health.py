@@ -20,7 +20,7 @@ def run(job, *, ago, ok=True):
 @pytest.fixture
 def all_fresh(transactional_db):
     for name in JOBS:
-        run(name, ago=timedelta(seconds=30))
+        run(name, ago=timedelta(seconds=30))  # (the end warnings run every minute)
 
 
 def test_it_answers_503_before_any_job_has_run(transactional_db, api_client):

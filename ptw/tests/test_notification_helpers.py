@@ -1,12 +1,13 @@
 """The notify_* helpers (ptw/notification_utils.py): who is told, in which words, with what data, once."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
 
 from notifications.models import Notification
 from ptw.notification_utils import (
+    EndWarning,
     PermitFacts,
     create_ptw_notification,
     notify_approver_assigned,
@@ -76,7 +77,7 @@ def test_a_given_message_replaces_the_default_one(facts, verifier):
 
 
 def test_the_reminders_take_a_batch_and_tell_each_permits_people_in_one_insert(
-    permit_in, creator, verifier, django_assert_num_queries
+    permit_in, creator, verifier, approver, django_assert_num_queries
 ):
     permits = [PermitFacts.of(permit_in("under_review")) for _ in range(3)]
 
@@ -84,7 +85,9 @@ def test_the_reminders_take_a_batch_and_tell_each_permits_people_in_one_insert(
     with django_assert_num_queries((3 if connection.vendor == "postgresql" else 2) + 3):
         created = notify_isolation_pending(permits, now=NOW)
     notify_closeout_required(permits, now=NOW)
-    notify_permit_expiring(permits[:1], now=NOW)
+    end = NOW + timedelta(minutes=15)
+    warning = EndWarning(permits[0], 15, due_at=NOW, end=end, end_text="17:00", left_text="15 min")
+    notify_permit_expiring([warning], now=NOW)
 
     assert len(created) == 6  # creator and verifier of each
     assert sorted(inbox("ptw_isolation_pending").values_list("recipient_id", "data__permit_id")) == sorted(
@@ -93,6 +96,11 @@ def test_the_reminders_take_a_batch_and_tell_each_permits_people_in_one_insert(
     assert sorted(inbox("ptw_closeout_required").values_list("data__permit_id", flat=True)) == sorted(
         permit.id for permit in permits
     )
-    assert list(inbox("ptw_expiring").values_list("recipient_id", "data__permit_id")) == [(creator.pk, permits[0].id)]
-    expiring = inbox("ptw_expiring").get()
-    assert expiring.message == f"Permit {permits[0].number} ({permits[0].title}) expires soon."
+    assert sorted(inbox("ptw_expiring").values_list("recipient_id", "data__permit_id")) == sorted(
+        [(creator.pk, permits[0].id), (approver.pk, permits[0].id)]
+    )
+    expiring = inbox("ptw_expiring").filter(recipient=creator).get()
+    assert expiring.message == (
+        f"Permit {permits[0].number} ({permits[0].title}) ends in 15 min, at 17:00. "
+        "Finish and close out, or ask the approver for an extension."
+    )

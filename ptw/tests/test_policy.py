@@ -93,6 +93,8 @@ EVERYONE_IN_THE_PROJECT = {"creator", "verifier", "approver", "grade_a_admin", "
                 cancel={"creator", "grade_a_admin", "grade_b_admin"},
                 isolation=EVERYONE_IN_THE_PROJECT,
                 closeout={"creator", "approver", "grade_a_admin"},
+                request_extension={"creator"},  # the holder
+                request_handover={"creator"},
             ),
         ),
         (
@@ -102,6 +104,7 @@ EVERYONE_IN_THE_PROJECT = {"creator", "verifier", "approver", "grade_a_admin", "
                 cancel={"creator", "grade_a_admin", "grade_b_admin"},
                 isolation=EVERYONE_IN_THE_PROJECT,
                 closeout={"creator", "approver", "grade_a_admin"},
+                request_extension={"creator"},
             ),
         ),
         (S.REJECTED, only(resubmit={"creator", "grade_a_admin"})),
@@ -240,7 +243,7 @@ def test_the_rules_read_as_sentences():
     assert actions.APPROVE.who.text == (
         "(the approval step's assignee or a Grade A admin) and not (the creator or the verifier)"
     )
-    assert actions.SUSPEND.who.text == "a Grade A/B admin or the creator or the verifier or the approver"
+    assert actions.SUSPEND.who.text == "a Grade A/B admin or the holder or the creator or the verifier or the approver"
     assert (policy.creator & policy.grade_a).text == "the creator and a Grade A admin"
     assert (~(policy.creator | policy.verifier)).text == "not (the creator or the verifier)"
     assert (policy.creator | policy.verifier | policy.approver).text == "the creator or the verifier or the approver"

@@ -49,7 +49,7 @@ def test_an_unknown_permit_is_not_found(client, creator, project):
         ("active", "approver", {"complete", "suspend", "isolation", "closeout"}),
         ("active", "verifier", {"suspend", "isolation"}),
         ("suspended", "approver", {"resume", "isolation", "closeout"}),
-        ("suspended", "creator", {"cancel", "isolation", "closeout"}),
+        ("suspended", "creator", {"cancel", "isolation", "closeout", "request_extension"}),
     ],
 )
 def test_each_person_gets_the_buttons_for_their_actions_now(request, client, stage, person, expected):

@@ -10,7 +10,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.requests import AuthenticatedHttpRequest
-from ptw.actions import ACTIONS, EDIT, ISOLATION_POINT, PERMIT, require
+from ptw.actions import (
+    ACCEPT_HANDOVER,
+    ACTIONS,
+    DECIDE_EXTENSION,
+    DECLINE_HANDOVER,
+    EDIT,
+    ISOLATION_POINT,
+    PERMIT,
+    Action,
+    require,
+)
 from ptw.board.limits import step_limits
 from ptw.board.listing import permit_page, permits_matching
 from ptw.board.scope import board_projects
@@ -21,6 +31,7 @@ from ptw.permits import EDITABLE_FIELDS, create_permit, update_permit
 from ptw.policy import actor_for
 from ptw.selectors import my_pending_steps, permit_get_for_user
 from ptw.timeline import permit_timeline
+from ptw.validity import permit_validity
 
 from .. import actions, selectors
 from ..forms import add_service_errors
@@ -138,8 +149,21 @@ def _render_detail(
         for action in allowed
         if action.target is PERMIT and action is not EDIT
     }
+    validity = permit_validity(permit)
+    parts = [
+        (DECIDE_EXTENSION, validity.pending),
+        (ACCEPT_HANDOVER, validity.pending_handover),
+        (DECLINE_HANDOVER, validity.pending_handover),
+    ]
+    validity_forms = [
+        (action, bound_form if action is bound_action else _part_form(action, permit, request, part))
+        for action, part in parts
+        if part is not None and action in allowed
+    ]
     context = {
         "permit": permit,
+        "validity": validity,
+        "validity_forms": validity_forms,
         "can_edit": EDIT in allowed,
         "bar": [(action, forms[action.name]) for action in actions.bar(allowed)],
         "forms": forms,
@@ -157,3 +181,8 @@ def _render_detail(
     }
     with timezone.override(permit.project.tzinfo):
         return render(request, "web/permit_detail.html", context, status=status)
+
+
+def _part_form(action: Action, permit: Permit, request: AuthenticatedHttpRequest, part) -> object:
+    """The form of an action on one part of the permit (an extension request, a handover), bound to it."""
+    return actions.make_form(action, permit, request.user, initial={action.target.kwarg: part.pk})
