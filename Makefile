@@ -40,10 +40,14 @@ demo: migrate
 # Web server + the periodic jobs in a loop (the embedded default: no Redis, no Celery).
 run: demo
 	$(BIN)/python manage.py collectstatic --noinput -v0
+	@$(BIN)/python tools/check_port.py $(HOST) $(PORT)
 	@echo "PTW service at http://$(HOST):$(PORT)/  (demo users: see README; password demo-pass-2026)"
-	@trap 'kill 0' INT TERM EXIT; \
-	ESCALATIONS_ENABLED=$${ESCALATIONS_ENABLED:-True} $(BIN)/python manage.py ptw_check_escalations --all --loop $(JOBS_INTERVAL) & \
-	$(BIN)/uvicorn backend.asgi:application --host $(HOST) --port $(PORT) --no-access-log --timeout-graceful-shutdown 5
+	@# Ctrl-C reaches both processes (they stop cleanly); when either ends the other is stopped. The trap
+	@# clears itself first: a trap that signals its own process group again recurses until the shell crashes.
+	@trap 'trap - INT TERM EXIT; kill $$jobs $$web 2>/dev/null; wait' INT TERM EXIT; \
+	ESCALATIONS_ENABLED=$${ESCALATIONS_ENABLED:-True} $(BIN)/python manage.py ptw_check_escalations --all --loop $(JOBS_INTERVAL) & jobs=$$!; \
+	$(BIN)/uvicorn backend.asgi:application --host $(HOST) --port $(PORT) --no-access-log --timeout-graceful-shutdown 5 & web=$$!; \
+	wait $$web
 
 test: install
 	$(BIN)/pytest

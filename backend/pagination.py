@@ -6,10 +6,12 @@ or `page_size` that is not a whole number in range is refused with a message nam
 
 from django.conf import settings
 from rest_framework import pagination
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 
-# Longer digit strings than any page or offset could need are refused before int() reads them.
+# Longer digit strings than any page or offset could need are never read by int(): a limit or page
+# size is reduced to its maximum, an offset refused (PostgreSQL's OFFSET is a bigint).
 MAX_DIGITS = 18
+MAX_VALUE = 10**MAX_DIGITS - 1
 
 
 def query_int(request, name: str, *, default: int, minimum: int, maximum: int | None = None) -> int:
@@ -21,9 +23,15 @@ def query_int(request, name: str, *, default: int, minimum: int, maximum: int | 
     if raw is None or raw == "":
         return default
     text = raw.strip()
-    if not (text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS) or int(text) < minimum:
+    if not (text.isascii() and text.isdigit()):
         raise ValidationError({name: [f"Must be a whole number, {minimum} or more."]})
+    if len(text) > MAX_DIGITS:  # never int() a long string; above any maximum, or out of range
+        if maximum is not None:
+            return maximum
+        raise ValidationError({name: [f"Must be a whole number from {minimum} to {MAX_VALUE}."]})
     value = int(text)
+    if value < minimum:
+        raise ValidationError({name: [f"Must be a whole number, {minimum} or more."]})
     return min(value, maximum) if maximum is not None else value
 
 
@@ -54,7 +62,7 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
                 )
                 parameter["schema"].update({"minimum": 1})
             else:
-                parameter["schema"].update({"minimum": 0})
+                parameter["schema"].update({"minimum": 0, "maximum": MAX_VALUE})
         return parameters
 
 
@@ -68,3 +76,17 @@ class CursorPagination(pagination.CursorPagination):
         return query_int(
             request, self.page_size_query_param, default=self.page_size or ceiling, minimum=1, maximum=ceiling
         )
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update({"minimum": 1})
+        return parameters
+
+    def decode_cursor(self, request):
+        # DRF answers a cursor it cannot read with 404; it is a bad parameter like any other.
+        try:
+            return super().decode_cursor(request)
+        except NotFound:
+            raise ValidationError({self.cursor_query_param: ["Not a cursor this API gave out."]}) from None

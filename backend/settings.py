@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "backend.request_log.log_request_outcome",  # first: it logs the final status of every request
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "backend.csp.admin_inline_styles",
@@ -100,6 +101,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default runs the web server and the job loop side by side: wait for locks
     # instead of failing, and take the write lock at BEGIN so two writers never deadlock.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A server that accepts the connection but never answers (frozen, a dropped network) fails
+    # a connection attempt after this many seconds instead of a TCP timeout's minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -142,12 +149,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "ptw.api.exceptions.exception_handler",
-    # JSON bodies nested too deep are a 400, not a RecursionError.
-    "DEFAULT_PARSER_CLASSES": [
-        "backend.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # Bodies are JSON only (another media type: 415): forms cannot say null or nest the closeout's
+    # items, so the same body would mean different things. Nested too deep: a 400, not a RecursionError.
+    "DEFAULT_PARSER_CLASSES": ["backend.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # JSON only: the browsable API's pages carry inline styles the Content-Security-Policy refuses;
     # /api/docs/ is the browsable documentation.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -157,6 +162,8 @@ REST_FRAMEWORK = {
     # in front, the N-th address from the right of X-Forwarded-For (never a client-chosen one).
     "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
 }
+# The health check answers 503 when the database has not answered within this many seconds.
+HEALTH_TIMEOUT_SECONDS = env.float("HEALTH_TIMEOUT_SECONDS", default=1.0)
 # `limit` (and the inbox's `page_size`) above this is reduced to it.
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=200)
 SPECTACULAR_SETTINGS = {
@@ -171,6 +178,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # No deep-link anchors inside each operation's toggle button (a link in a button: nested-interactive).
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
+    # The error responses every operation can give (400/401/403/404/415/429), added in one place.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "backend.schema.add_error_responses",
+    ],
 }
 
 # --- Notifications and escalations (specification: Configuration) ---
@@ -179,8 +191,16 @@ ESCALATIONS_ENABLED = env.bool("ESCALATIONS_ENABLED", default=False)
 PTW_DEFAULT_ESCALATION_HOURS = env.float("PTW_DEFAULT_ESCALATION_HOURS", default=4)
 PTW_EXPIRING_WARNING_MINUTES = env.int("PTW_EXPIRING_WARNING_MINUTES", default=60)
 PTW_CLOSEOUT_WARNING_HOURS = env.float("PTW_CLOSEOUT_WARNING_HOURS", default=2)
+# A permit's planned start may lie at most this far in the past (a crew that began before the paperwork
+# was entered) and this far ahead; its length is bounded by its type's max_validity_hours.
+PTW_PERMIT_START_MAX_PAST_HOURS = env.float("PTW_PERMIT_START_MAX_PAST_HOURS", default=24)
+PTW_PERMIT_START_MAX_AHEAD_DAYS = env.int("PTW_PERMIT_START_MAX_AHEAD_DAYS", default=365)
 PTW_NOTIFICATION_RETENTION_DAYS = env.int("PTW_NOTIFICATION_RETENTION_DAYS", default=30)
 PTW_SWEEP_BATCH_SIZE = env.int("PTW_SWEEP_BATCH_SIZE", default=500)
+# A job run still unfinished after this long lost its process: the next run (or health) marks it failed.
+PTW_JOB_RUN_ABANDONED_AFTER_MINUTES = env.int("PTW_JOB_RUN_ABANDONED_AFTER_MINUTES", default=30)
+# A row a job fails on in this many consecutive runs is quarantined (skipped, listed) until it changes.
+PTW_JOB_QUARANTINE_AFTER_FAILURES = env.int("PTW_JOB_QUARANTINE_AFTER_FAILURES", default=3)
 # Username of the verifier auto-assigned on submit when a project has several eligible ones.
 PTW_DEFAULT_VERIFIER_USERNAME = env("PTW_DEFAULT_VERIFIER_USERNAME", default="")
 
@@ -188,7 +208,7 @@ PTW_DEFAULT_VERIFIER_USERNAME = env("PTW_DEFAULT_VERIFIER_USERNAME", default="")
 # Links in e-mails and SMS are absolute: SITE_URL + /dashboard/ptw/view/{id}.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # EMAIL_URL=smtp+tls://user:password@smtp.example.com:587 in production (django-environ's e-mail URL).
-# Unset: every e-mail is written as a file under var/sent-mail/ (the demo; the delivery log shows it).
+# Unset: e-mails are written to files under var/sent-mail/ (the demo; the delivery log shows each).
 if env("EMAIL_URL", default=""):
     globals().update(env.email_url("EMAIL_URL"))
 else:
@@ -350,4 +370,5 @@ REST_KNOX = {
 # Logging in once more than this revokes the oldest of the user's tokens.
 API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=20)
 # django-axes: its warnings (failed log-ins, lockouts) are kept; its per-login chatter is not.
-LOGGING["loggers"] = {"axes": {"level": "WARNING"}}
+# django.request: 5xx only (with their tracebacks); backend.request_log writes one line per other outcome.
+LOGGING["loggers"] = {"axes": {"level": "WARNING"}, "django.request": {"level": "ERROR"}}

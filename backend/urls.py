@@ -24,3 +24,8 @@ urlpatterns = [
     path("api/v1/notifications/", include("notifications.api.urls")),
     path("", include("web.urls")),
 ]
+
+handler400 = "backend.error_views.bad_request"
+handler403 = "backend.error_views.permission_denied"
+handler404 = "backend.error_views.page_not_found"
+handler500 = "backend.error_views.server_error"

@@ -96,7 +96,10 @@ def sms_text(notification: "Notification", *, now: datetime) -> str:
     """At most two GSM-7 segments, the link whole: the subject line is shortened if need be."""
     found = facts(notification, recipient_name="", now=now)
     tail = f" {found.ask} Waiting {_short(found.waited)}. {found.link}"
-    head = gsm7(f"{found.title}: {found.about}" if found.about else found.title)
+    title = found.title
+    if found.about and title.endswith(": " + found.about.split(" ")[0]):  # "Task overdue: PTW-1" + "PTW-1 (…)"
+        title = title.rsplit(": ", 1)[0]
+    head = gsm7(f"{title}: {found.about}" if found.about else title)
     room = SMS_MAX_CHARACTERS - len(gsm7(tail))
     if len(head) > room:
         head = head[: max(room - 3, 0)].rstrip() + "..."

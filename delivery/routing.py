@@ -32,9 +32,9 @@ class Route:
     # One sentence: what the recipient should do ("Verify the permit or reject it.").
     ask: str = "Open the permit for the details."
 
-    # The channels preferences start from (the page's ticks; `channels` of an empty data).
     @property
     def default_channels(self) -> tuple[str, ...]:
+        """The channels the preferences page starts from: `channels` of a notification without data."""
         return self.channels({})
 
 

@@ -26,6 +26,7 @@ from .forms import (
     ActionForm,
     AssignApproverForm,
     AssignVerifierForm,
+    CancelForm,
     CloseoutForm,
     CommentForm,
     DecisionForm,
@@ -59,7 +60,7 @@ from .policy import (
     verifier,
 )
 from .selectors import may_take_step
-from .states import ALLOWED_TRANSITIONS, PermitStatus
+from .states import ALLOWED_TRANSITIONS, PermitStatus, status_phrase, statuses_phrase
 
 S = PermitStatus
 
@@ -239,7 +240,7 @@ CANCEL = Action(
     label="cancel",
     button="Cancel permit",
     confirmation="Permit cancelled.",
-    form=CommentForm,
+    form=CancelForm,
     serializer=inputs.CommentSerializer,
     route="cancel",
     dangerous=True,
@@ -409,10 +410,9 @@ def require(actor: Actor, permit: Permit, action: Action) -> None:
     """Raise IllegalTransition (409: wrong status) or ActionNotAllowed (403: wrong person)."""
     if permit.status not in action.statuses:
         allowed = ALLOWED_TRANSITIONS[PermitStatus(permit.status)]
-        allowed_text = ", ".join(allowed) if allowed else "none (it is final)"
         raise IllegalTransition(
-            f"Cannot {action.label} permit {permit.permit_number}: it is {permit.status}; "
-            f"allowed next statuses: {allowed_text}.",
+            f"Cannot {action.label} permit {permit.permit_number}: it is {status_phrase(permit.status)}; "
+            f"it can next become {statuses_phrase(allowed)}.",
             current=permit.status,
             allowed=allowed,
         )

@@ -32,6 +32,7 @@ from .models import (
     EscalationRecord,
     EscalationRule,
     IsolationPoint,
+    JobRowFailure,
     JobRun,
     Permit,
     PermitCloseout,
@@ -89,6 +90,7 @@ class PermitTypeAdmin(admin.ModelAdmin):
         "requires_structured_isolation",
         "requires_closeout",
         "default_validity_hours",
+        "max_validity_hours",
         "is_active",
     ]
     list_filter = ["category", "risk_level", "requires_structured_isolation", "requires_closeout", "is_active"]
@@ -454,3 +456,25 @@ class JobRunAdmin(ReadOnlyAdmin):
     @admin.display(description="Error")
     def short_error(self, obj: JobRun) -> str:
         return obj.error[:120]
+
+
+@admin.register(JobRowFailure)
+class JobRowFailureAdmin(ReadOnlyAdmin):
+    """Rows a job failed on; quarantined ones are skipped until they change or are released here."""
+
+    list_display = ["job", "row", "failures", "quarantined_at", "last_failed_at", "short_error"]
+    list_filter = ["job", ("quarantined_at", admin.EmptyFieldListFilter)]
+    search_fields = ["job", "row", "error"]
+    actions = ["release"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser  # releasing is deleting the record: the next run retries the row
+
+    @admin.display(description="Error")
+    def short_error(self, obj: JobRowFailure) -> str:
+        return obj.error[:120]
+
+    @admin.action(description="Release the selected rows (the next run tries them again)")
+    def release(self, request, queryset) -> None:
+        released, _ = queryset.delete()
+        self.message_user(request, f"{released} row(s) released: the next run of their job tries them again.")

@@ -12,7 +12,7 @@ from accounts.models import User
 
 from .errors import IllegalTransition
 from .models import Permit, PermitEvent
-from .states import ALLOWED_TRANSITIONS, is_allowed
+from .states import ALLOWED_TRANSITIONS, is_allowed, status_phrase, statuses_phrase
 
 
 def log_event(
@@ -56,8 +56,8 @@ def transition(
     if not is_allowed(permit.status, to):
         allowed = ALLOWED_TRANSITIONS.get(permit.status, ())
         raise IllegalTransition(
-            f"Permit {permit.permit_number} is {permit.status} and cannot become {to}; "
-            f"allowed next statuses: {', '.join(allowed) or 'none (it is final)'}.",
+            f"Permit {permit.permit_number} is {status_phrase(permit.status)} and cannot become "
+            f"{status_phrase(to)}; it can next become {statuses_phrase(allowed)}.",
             current=permit.status,
             allowed=allowed,
         )

@@ -59,6 +59,8 @@ def update_closeout(
         by=by,
         action="closeout_updated",
         now=now,
-        comment=", ".join(f"{k}={'done' if v.get('done') else 'open'}" for k, v in (items or {}).items()),
+        comment="; ".join(
+            f"{known[key]['label']}: {'done' if known[key].get('done') else 'not done'}" for key in (items or {})
+        ),
     )
     return closeout

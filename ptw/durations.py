@@ -16,6 +16,6 @@ def format_duration(delta: timedelta) -> str:
     return f"{minutes} min"
 
 
-def format_hours(hours: Decimal) -> str:
-    """A limit in hours without trailing zeros: Decimal('4.00') → '4', Decimal('2.50') → '2.5'."""
-    return f"{hours.normalize():f}"
+def format_hours(hours: Decimal | float | int) -> str:
+    """Hours without trailing zeros or exponent: Decimal('4.00') → '4', 2.5 → '2.5', Decimal('1E+3') → '1000'."""
+    return f"{Decimal(str(hours)).normalize():f}"

@@ -64,6 +64,7 @@ def save_escalation_rule(*, rule: EscalationRule, by: User | None) -> Escalation
         rule.full_clean()
     except ValidationError as error:
         raise InvalidInput({k: list(v) for k, v in error.message_dict.items()}) from None
+    _require_a_holder(rule)
     rule.save()
     scopes = {(rule.project_id, rule.permit_type_id, rule.step_name)}
     if previous:
@@ -111,3 +112,22 @@ def save_escalation_chain(
     saved = EscalationLevel.objects.bulk_create(ordered)
     reschedule_pending_steps(project_id=rule.project_id, permit_type_id=rule.permit_type_id, step_id=rule.step_name)
     return saved
+
+
+def _require_a_holder(rule: EscalationRule) -> None:
+    """Refuse a role nobody holds (in the rule's project, or anywhere for a global rule): its
+    escalations would silently reach only the fallback admins."""
+    roles = MembershipRole.objects.filter(membership__project_id=rule.project_id) if rule.project_id else None
+    roles = roles if roles is not None else MembershipRole.objects.all()
+    if not rule.escalate_to_role or roles.filter(name=rule.escalate_to_role).exists():
+        return
+    held = sorted(set(roles.values_list("name", flat=True)))
+    choices = f"Roles people hold: {', '.join(held)}." if held else "Nobody holds any role yet."
+    raise InvalidInput(
+        {
+            "escalate_to_role": [
+                f"Nobody holds the role “{rule.escalate_to_role}”, so its escalations would reach only the "
+                f"Grade A/B admins. {choices} Or leave it empty to escalate to those admins."
+            ]
+        }
+    )

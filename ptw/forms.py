@@ -91,6 +91,24 @@ class CommentForm(ActionForm):
     comment = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class CancelForm(ActionForm):
+    """Cancelling is final: the page asks for the reason and a tick that confirms it (no script)."""
+
+    comment = forms.CharField(
+        label="Reason for cancelling",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why the permit is cancelled: the reason goes on its timeline."},
+    )
+    confirm = forms.BooleanField(
+        label="Yes, cancel this permit. This cannot be undone.",
+        error_messages={"required": "Tick the box to confirm: cancelling cannot be undone."},
+    )
+
+    def service_arguments(self) -> dict[str, Any]:
+        return {"comment": self.cleaned_data["comment"]}
+
+
 class RequiredCommentForm(ActionForm):
     comment = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 

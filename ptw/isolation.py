@@ -89,7 +89,8 @@ def _locked(permit: Permit, assignment: PermitIsolationPoint, *, to: str, verb: 
         raise InvalidInput({"assignment": ["This isolation point is not on this permit."]})
     if ISOLATION_NEXT.get(IsolationStatus(assignment.status)) != to:
         raise IllegalTransition(
-            f"Cannot {verb} {assignment.point.code}: it is {assignment.status}.", current=assignment.status
+            f"Cannot {verb} {assignment.point.code}: it is {IsolationStatus(assignment.status).label.lower()}.",
+            current=assignment.status,
         )
     return assignment
 

@@ -1,7 +1,8 @@
 """Creating and editing permits (the draft stage)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 
 from accounts.models import Project, User
@@ -11,6 +12,7 @@ from . import actions
 from . import notification_utils as notes
 from .actions import performs
 from .audit import log_event
+from .durations import format_hours
 from .errors import InvalidInput
 from .models import Permit, PermitType
 from .notification_utils import PermitFacts
@@ -18,10 +20,38 @@ from .notification_utils import PermitFacts
 EDITABLE_FIELDS = ("permit_type", "title", "description", "location", "planned_start_time", "planned_end_time")
 
 
-def _validate(*, permit_type: PermitType, planned_start_time: datetime, planned_end_time: datetime) -> None:
+def _validate(
+    *,
+    permit_type: PermitType,
+    planned_start_time: datetime,
+    planned_end_time: datetime,
+    now: datetime,
+    start_changed: bool = True,
+) -> None:
+    """Raise InvalidInput (field messages) unless the times are within bounds and the type is active.
+
+    The start may lie at most PTW_PERMIT_START_MAX_PAST_HOURS before `now` (checked only when it
+    changes: an old draft stays editable) and at most PTW_PERMIT_START_MAX_AHEAD_DAYS after; the
+    end comes after the start, at most the type's `max_validity_hours` later.
+    """
     errors: dict[str, list[str]] = {}
+    earliest = now - timedelta(hours=settings.PTW_PERMIT_START_MAX_PAST_HOURS)
+    latest = now + timedelta(days=settings.PTW_PERMIT_START_MAX_AHEAD_DAYS)
+    if start_changed and planned_start_time < earliest:
+        errors["planned_start_time"] = [
+            f"The planned start may be at most {format_hours(settings.PTW_PERMIT_START_MAX_PAST_HOURS)} h in the past."
+        ]
+    elif planned_start_time > latest:
+        errors["planned_start_time"] = [
+            f"The planned start may be at most {settings.PTW_PERMIT_START_MAX_AHEAD_DAYS} days ahead."
+        ]
     if planned_end_time <= planned_start_time:
         errors["planned_end_time"] = ["The planned end must be after the planned start."]
+    elif planned_end_time - planned_start_time > timedelta(hours=permit_type.max_validity_hours):
+        errors["planned_end_time"] = [
+            f"A {permit_type.name} permit may run at most {format_hours(permit_type.max_validity_hours)} h: "
+            "plan a later end as another permit."
+        ]
     if not permit_type.is_active:
         errors["permit_type"] = [f"Permit type '{permit_type.name}' is not active."]
     if errors:
@@ -52,6 +82,7 @@ def create_permit(
         permit_type=permit_type,
         planned_start_time=planned_start_time,
         planned_end_time=planned_end_time,
+        now=now,
     )
     permit = Permit.objects.create(
         project=project,
@@ -87,6 +118,8 @@ def update_permit(*, permit: Permit, by: User, now: datetime, **changes) -> Perm
         permit_type=permit.permit_type,
         planned_start_time=permit.planned_start_time,
         planned_end_time=permit.planned_end_time,
+        now=now,
+        start_changed="planned_start_time" in changes,
     )
     permit.updated_at = now
     permit.save()

@@ -17,6 +17,21 @@ class PermitStatus(models.TextChoices):
 
 
 S = PermitStatus
+
+
+def status_phrase(status: str) -> str:
+    """A status as it reads in a sentence: 'under_review' → 'under review (awaiting approval)'."""
+    return PermitStatus(status).label.lower() if status in PermitStatus.values else status.replace("_", " ")
+
+
+def statuses_phrase(statuses) -> str:
+    """Several statuses in a sentence: 'active, cancelled or expired' ("nothing (it is final)" when empty)."""
+    words = [status_phrase(status) for status in statuses]
+    if not words:
+        return "nothing (it is final)"
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
 ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
     S.DRAFT: (S.SUBMITTED, S.CANCELLED),
     S.SUBMITTED: (S.UNDER_REVIEW, S.REJECTED, S.CANCELLED),

@@ -11,8 +11,9 @@ from accounts.models import User
 from delivery.models import Delivery, DeliveryStatus
 from notifications.models import Notification
 
+from .durations import format_hours
 from .models import EscalationRecord, Permit, PermitEvent
-from .notification_utils import PERMIT_SUBJECT
+from .notification_utils import PERMIT_SUBJECT, PTW_NOTIFICATION_TYPES
 
 # A permit gets tens of notifications; the cap only guards the page against a pathological one.
 TIMELINE_NOTIFICATIONS = 200
@@ -79,10 +80,11 @@ def _escalation_entry(record: EscalationRecord, names: dict[int, str]) -> Timeli
     return TimelineEntry(
         record.reached_at,
         "escalation",
-        f"{record.step.name} step reached level {record.level} ({record.event_type})",
+        f"{record.step.name} step reached escalation level {record.level}: "
+        f"{PTW_NOTIFICATION_TYPES.get(record.event_type, 'notice').lower()}",
         actor="system",
         who=", ".join(names.get(uid, f"user {uid}") for uid in record.recipient_ids),
-        detail=f"{record.step.name} pending {record.pending_hours} h",
+        detail=f"{record.step.name} pending {format_hours(record.pending_hours)} h",
         action=record.event_type,
         level=record.level,
         event_type=record.event_type,

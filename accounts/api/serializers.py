@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from knox.models import AuthToken
 from rest_framework import serializers
 
+from backend.serializers import StrictSerializer
+
 # Bounded, so that nobody makes the server hash megabytes.
 PASSWORD_MAX_LENGTH = 4096
 
@@ -19,7 +21,7 @@ def password_field(**kwargs) -> serializers.CharField:
     )
 
 
-class LoginSerializer(serializers.Serializer):
+class LoginSerializer(StrictSerializer):
     username = serializers.CharField(max_length=150)
     password = password_field()
 
@@ -42,7 +44,7 @@ class TokenSerializer(serializers.ModelSerializer):
         return isinstance(used, AuthToken) and used.digest == token.digest
 
 
-class PasswordChangeSerializer(serializers.Serializer):
+class PasswordChangeSerializer(StrictSerializer):
     old_password = password_field()
     new_password = password_field(help_text="Checked by the password rules (length, not common, not all digits…).")
 

@@ -18,7 +18,9 @@ def test_an_unauthenticated_nested_body_is_a_400_on_the_login_endpoint(db, body)
     response = post_raw(APIClient(), "/api/v1/auth/token/", body)
 
     assert response.status_code == 400
-    assert response.data == {"detail": f"JSON parse error - the body nests deeper than {MAX_JSON_DEPTH} levels."}
+    assert response.data == {
+        "non_field_errors": [f"JSON parse error - the body nests deeper than {MAX_JSON_DEPTH} levels."]
+    }
 
 
 def test_a_nested_body_is_a_400_on_an_authenticated_endpoint_too(creator):
@@ -27,7 +29,7 @@ def test_a_nested_body_is_a_400_on_an_authenticated_endpoint_too(creator):
 
     response = post_raw(client, "/api/v1/ptw/permits/", '{"title": ' + NESTED_1000 + "}")
 
-    assert response.status_code == 400 and "nests deeper" in response.data["detail"]
+    assert response.status_code == 400 and "nests deeper" in response.data["non_field_errors"][0]
 
 
 def test_a_body_at_the_depth_limit_is_parsed_as_usual(db):
@@ -41,7 +43,7 @@ def test_a_body_at_the_depth_limit_is_parsed_as_usual(db):
 def test_broken_json_is_still_a_parse_error(db):
     response = post_raw(APIClient(), "/api/v1/auth/token/", '{"username": ')
 
-    assert response.status_code == 400 and response.data["detail"].startswith("JSON parse error")
+    assert response.status_code == 400 and response.data["non_field_errors"][0].startswith("JSON parse error")
 
 
 @pytest.mark.parametrize(

@@ -95,7 +95,8 @@ def test_an_sms_keeps_to_two_gsm_segments_with_the_whole_link(settings, project,
 
     assert len(text) <= SMS_MAX_CHARACTERS and gsm7(text) == text
     assert text.endswith(f"https://permits.example-refinery-operations.com/dashboard/ptw/view/{permit.pk}")
-    assert permit.permit_number in text and "Waiting 2 hours" in text
+    assert text.startswith(f"Verification required: {permit.permit_number} (Hot work - welding")  # the number once
+    assert text.count(permit.permit_number) == 1 and "Waiting 2 hours" in text
 
 
 def test_the_console_backend_logs_the_text(caplog):

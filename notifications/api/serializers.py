@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from backend.fields import IdField
+
 from ..models import Notification
 
 
@@ -45,10 +47,13 @@ class InboxFilterSerializer(serializers.Serializer):
     unread = serializers.BooleanField(
         allow_null=True, default=None, help_text="true: only unread; false: only read; absent: all."
     )
-    type = serializers.CharField(required=False, max_length=40, help_text="A notification type, e.g. ptw_approval.")
-    permit = serializers.IntegerField(
-        required=False, min_value=1, help_text="Only notifications about this permit (its id)."
+    type = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        help_text="A notification type, e.g. ptw_approval (empty: every type).",
     )
+    permit = IdField(required=False, help_text="Only notifications about this permit (its id).")
 
 
 class UnreadCountSerializer(serializers.Serializer):

@@ -205,6 +205,9 @@ class CloseoutSerializer(serializers.ModelSerializer):
     completed_by = UserSummarySerializer(allow_null=True)
     is_complete = serializers.BooleanField()
     missing_required_items = serializers.ListField(child=serializers.CharField())
+    updated_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the checklist last changed; null until it first does."
+    )
 
     class Meta:
         model = PermitCloseout

@@ -2,11 +2,13 @@
 
 from rest_framework import serializers
 
+from backend.fields import IdField
+
 from .serializers import UserSummarySerializer
 
 
 class BoardQuerySerializer(serializers.Serializer):
-    project = serializers.IntegerField(min_value=1, help_text="One of my projects (see /api/v1/ptw/projects/).")
+    project = IdField(help_text="One of my projects (see /api/v1/ptw/projects/).")
 
 
 class BoardCountsSerializer(serializers.Serializer):

@@ -1,34 +1,18 @@
 """Input serializers: what each endpoint accepts. They check shape; services check the rules."""
 
-from collections.abc import Mapping
-from typing import cast
-
 from rest_framework import serializers
 
 from accounts.models import Project, User
+from backend.fields import IdField, ModelIdField
+from backend.serializers import StrictSerializer
 from ptw.models import IsolationPoint, PermitType
 
 from .fields import PermitStatusField
 
 
-class StrictSerializer(serializers.Serializer):
-    """Refuses keys it does not know, rather than silently ignoring them."""
-
-    def to_internal_value(self, data):
-        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, Mapping) else []
-        errors = {name: ["This field cannot be set here."] for name in unknown}
-        try:
-            value = super().to_internal_value(data)
-        except serializers.ValidationError as exc:
-            errors = {**cast(dict[str, list[str]], exc.detail), **errors}
-        if errors:
-            raise serializers.ValidationError(errors)
-        return value
-
-
 class PermitCreateSerializer(StrictSerializer):
-    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all())
-    permit_type = serializers.PrimaryKeyRelatedField(queryset=PermitType.objects.all())
+    project = ModelIdField(queryset=Project.objects.all())
+    permit_type = ModelIdField(queryset=PermitType.objects.all())
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
     location = serializers.CharField(max_length=200)
@@ -39,7 +23,7 @@ class PermitCreateSerializer(StrictSerializer):
 class PermitUpdateSerializer(StrictSerializer):
     """Every field optional (PATCH); the project of a permit never changes."""
 
-    permit_type = serializers.PrimaryKeyRelatedField(queryset=PermitType.objects.all(), required=False)
+    permit_type = ModelIdField(queryset=PermitType.objects.all(), required=False)
     title = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(max_length=5000, allow_blank=True, required=False)
     location = serializers.CharField(max_length=200, required=False)
@@ -49,8 +33,8 @@ class PermitUpdateSerializer(StrictSerializer):
 
 class PermitFilterSerializer(serializers.Serializer):
     status = PermitStatusField(required=False)
-    permit_type = serializers.IntegerField(min_value=1, required=False)
-    project = serializers.IntegerField(min_value=1, required=False)
+    permit_type = IdField(required=False)
+    project = IdField(required=False)
     mine = serializers.BooleanField(
         required=False,
         default=False,
@@ -59,13 +43,11 @@ class PermitFilterSerializer(serializers.Serializer):
 
 
 class ProjectFilterSerializer(serializers.Serializer):
-    project = serializers.IntegerField(min_value=1, required=False)
+    project = IdField(required=False)
 
 
-def _active_user_field(help_text: str, **kwargs) -> serializers.PrimaryKeyRelatedField:
-    return serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), help_text=help_text, **kwargs
-    )
+def _active_user_field(help_text: str, **kwargs) -> ModelIdField:
+    return ModelIdField(queryset=User.objects.filter(is_active=True), help_text=help_text, **kwargs)
 
 
 class AssignVerifierSerializer(StrictSerializer):
@@ -120,7 +102,7 @@ class ReassignSerializer(StrictSerializer):
 
 
 class IsolationAssignSerializer(StrictSerializer):
-    point_id = serializers.PrimaryKeyRelatedField(queryset=IsolationPoint.objects.all())
+    point_id = ModelIdField(queryset=IsolationPoint.objects.all())
     # (a field named like a Field attribute: DRF's metaclass moves declared fields off the class)
     required = serializers.BooleanField(required=False, default=True)  # type: ignore[assignment]
 

@@ -78,7 +78,7 @@ class PermitDetailView(APIView):
 
 
 class ReviewerCandidatesView(APIView):
-    """Users eligible as verifier or approver: EPC or client members (a client picks clients), not the creator."""
+    """Who may hold the step: EPC or client members (a client picks clients) playing no other part of the permit."""
 
     step = StepId.VERIFICATION
 

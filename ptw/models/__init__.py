@@ -2,6 +2,7 @@ from ..states import PermitStatus
 from .closeout import CloseoutTemplate, PermitCloseout
 from .escalation import EscalationLevel, EscalationRecord, EscalationRule, JobRun
 from .isolation import IsolationPoint, IsolationStatus, PermitIsolationPoint
+from .jobs import JobRowFailure
 from .permit import Permit, PermitCategory, PermitEvent, PermitType, RiskLevel
 from .workflow import StepId, StepStatus, WorkflowInstance, WorkflowStep
 
@@ -12,6 +13,7 @@ __all__ = [
     "EscalationRule",
     "IsolationPoint",
     "IsolationStatus",
+    "JobRowFailure",
     "JobRun",
     "Permit",
     "PermitCategory",

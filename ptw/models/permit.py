@@ -1,6 +1,7 @@
 """Permit types, permits and their audit trail."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -31,6 +32,11 @@ class PermitType(models.Model):
     requires_structured_isolation = models.BooleanField(default=False)
     requires_closeout = models.BooleanField(default=True)
     default_validity_hours = models.PositiveSmallIntegerField(default=8)
+    # The longest a permit of this type may run (planned end − planned start): a longer job is
+    # several permits, each reviewed for its own conditions.
+    max_validity_hours = models.PositiveSmallIntegerField(
+        default=24, validators=[MinValueValidator(1), MaxValueValidator(24 * 31)]
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:

@@ -17,6 +17,7 @@ from accounts.tokens import issue_token
 from ptw.models import (
     EscalationRecord,
     EscalationRule,
+    JobRowFailure,
     JobRun,
     Permit,
     PermitEvent,
@@ -52,6 +53,17 @@ def demo(loaded_demo, django_db_blocker):
         )
         JobRun.objects.create(
             job="check_overdue_workflow_tasks", started_at=now, finished_at=now, ok=True, counts={"overdue": 1}
+        )
+        JobRowFailure.objects.create(
+            job="check_overdue_workflow_tasks",
+            row_id=step.pk,
+            row=f"step {step.pk}",
+            fingerprint="0" * 32,
+            failures=3,
+            error="ZoneInfoNotFoundError: 'No time zone found with key Atlantis/Lost_City'",
+            first_failed_at=now,
+            last_failed_at=now,
+            quarantined_at=now,
         )
         Group.objects.create(name="Site staff")
         issue_token(user=admin_user)

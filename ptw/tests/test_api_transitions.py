@@ -8,7 +8,7 @@ A Grade A admin acts throughout, so the status table alone decides (people are t
 import pytest
 
 from ptw.models import Permit, PermitEvent, PermitStatus
-from ptw.states import ALLOWED_TRANSITIONS
+from ptw.states import ALLOWED_TRANSITIONS, status_phrase
 from ptw.tests.conftest import permit_url
 
 S = PermitStatus
@@ -79,5 +79,5 @@ def test_a_forbidden_action_is_a_conflict_and_leaves_the_permit_unchanged(
     assert response.status_code == 409, response.data
     assert response.data["current_status"] == status
     assert response.data["allowed_next"] == list(ALLOWED_TRANSITIONS[status])
-    assert f"it is {status}" in response.data["detail"]
+    assert f"it is {status_phrase(status)}" in response.data["detail"]
     assert _snapshot(permit) == before

@@ -40,6 +40,14 @@ def test_all_runs_every_job(db, capsys):
     assert sorted(JobRun.objects.values_list("job", flat=True)) == sorted(JOBS)
 
 
+def test_job_runs_the_named_jobs_only(db, capsys):
+    call_command("ptw_check_escalations", "--job", "auto_expire_permits", "--job", "check_expiring_permits")
+
+    out = capsys.readouterr().out
+    assert "auto_expire_permits: ok" in out and "check_expiring_permits: ok" in out
+    assert "check_overdue_workflow_tasks" not in out
+
+
 def test_a_job_that_raises_does_not_stop_the_others_but_fails_the_command(db, monkeypatch, capsys):
 
     def database_down(*args, **kwargs):

@@ -18,12 +18,12 @@ def run(job, *, ago, ok=True):
 
 
 @pytest.fixture
-def all_fresh(db):
+def all_fresh(transactional_db):
     for name in JOBS:
         run(name, ago=timedelta(seconds=30))
 
 
-def test_it_answers_503_before_any_job_has_run(db, api_client):
+def test_it_answers_503_before_any_job_has_run(transactional_db, api_client):
     response = api_client.get(URL)
     assert response.status_code == 503
     body = response.json()
@@ -68,13 +68,13 @@ def test_failed_runs_since_the_last_success_show_but_do_not_count_as_success(all
     assert "error" not in entry  # a public probe shows no error text
 
 
-def test_a_real_run_of_every_job_makes_it_healthy(db, api_client):
+def test_a_real_run_of_every_job_makes_it_healthy(transactional_db, api_client):
 
     call_command("ptw_check_escalations", "--all")
     assert api_client.get(URL).status_code == 200
 
 
-def test_it_is_described_in_the_openapi_schema(db, api_client):
+def test_it_is_described_in_the_openapi_schema(transactional_db, api_client):
     schema = api_client.get("/api/schema/", {"format": "json"}).json()
     operation = schema["paths"]["/api/v1/ptw/health/"]["get"]
     assert operation["operationId"] == "ptw_health"

@@ -162,7 +162,8 @@ def test_a_wrong_status_is_a_409_naming_the_status_and_the_allowed_next_ones(per
         require(actor_for(creator, permit), permit, actions.ACTIVATE)
 
     assert refused.value.message == (
-        f"Cannot activate permit {permit.permit_number}: it is draft; allowed next statuses: submitted, cancelled."
+        f"Cannot activate permit {permit.permit_number}: it is draft; "
+        "it can next become submitted (awaiting verification) or cancelled."
     )
     assert (refused.value.status_code, refused.value.current, refused.value.allowed) == (
         409,
@@ -177,7 +178,7 @@ def test_a_final_status_says_nothing_comes_next(permit_in, creator):
     with pytest.raises(IllegalTransition) as refused:
         require(actor_for(creator, permit), permit, actions.CANCEL)
 
-    assert refused.value.message.endswith("it is cancelled; allowed next statuses: none (it is final).")
+    assert refused.value.message.endswith("it is cancelled; it can next become nothing (it is final).")
     assert refused.value.allowed == []
 
 

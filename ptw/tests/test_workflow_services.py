@@ -104,7 +104,7 @@ def test_an_illegal_transition_changes_nothing(project, creator, verifier, permi
     permit = _create(project, creator, permit_type)
     with pytest.raises(IllegalTransition) as refused:
         workflow.activate_permit(permit=permit, by=creator, now=timezone.now())
-    assert "it is draft; allowed next statuses: submitted, cancelled" in refused.value.message
+    assert "it is draft; it can next become submitted (awaiting verification) or cancelled" in refused.value.message
     permit.refresh_from_db()
     assert permit.status == PermitStatus.DRAFT
 

@@ -1,6 +1,8 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import template
+from django.forms import BaseForm
+from django.utils import dateformat
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -9,6 +11,7 @@ from ptw.durations import format_duration
 from ptw.states import PermitStatus
 
 from ..status_icons import STATUS_ICONS
+from ..times import for_display
 
 register = template.Library()
 
@@ -80,3 +83,33 @@ def get_item(mapping: dict, key):
 def at_most_two(value: float) -> float:
     """Caps a share at 2 (twice the limit fills the bar)."""
     return min(float(value), 2.0)
+
+
+@register.filter
+def local(value: datetime | None, fmt: str) -> str:
+    """Django's `date` filter in the active (project) time zone, for any stored time.
+
+    `date` converts first and raises OverflowError when the zone's offset pushes a time past
+    year 9999 or before year 1 (rows stored before permit times were bounded): such a time
+    reads in UTC instead, so the page still opens.
+    """
+    if not isinstance(value, datetime):
+        return ""
+    return dateformat.format(for_display(value), fmt)
+
+
+@register.inclusion_tag("web/_error_summary.html")
+def error_summary(*forms) -> dict:
+    """At the top of the page, every error of the given forms (or iterables of forms), each linking to
+    its field; web/static/web/forms.js moves the focus there when the page loads."""
+    flat = [form for item in forms for form in ([item] if isinstance(item, BaseForm) else item or [])]
+    errors = []
+    for form in flat:
+        if form is None or not getattr(form, "errors", None):
+            continue
+        for name, messages in form.errors.items():
+            field = form.fields.get(name)
+            label = field.label if field and field.label else (name.replace("_", " ").capitalize() if field else "")
+            anchor = form[name].id_for_label if field else ""
+            errors += [{"label": label, "message": message, "anchor": anchor} for message in messages]
+    return {"errors": errors}

@@ -40,6 +40,8 @@ def test_every_dashboard_page_passes_the_policy_and_still_works(
         "/dashboard/notifications/",
         "/dashboard/notifications/?show=unread",
         "/accounts/password/",
+        "/dashboard/profile/",
+        "/dashboard/preferences/",
     ]:
         visit(page, path)
     visit(page, "/dashboard/ptw/view/999999", status=404)
@@ -72,6 +74,7 @@ def test_the_admin_pages_pass_the_policy(browser, live_server, django_user_model
         f"/admin/accounts/user/{creator.pk}/change/",
         "/admin/axes/accessattempt/",
         "/admin/knox/authtoken/",
+        "/admin/delivery/delivery/",
         f"/admin/accounts/user/{creator.pk}/password/",
     ]:
         visit(page, path)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.models import Grade
+from accounts.models import Grade, MembershipRole
 from ptw.errors import InvalidInput
 from ptw.escalation_rules import save_escalation_rule
 from ptw.models import EscalationRule, WorkflowStep
@@ -54,6 +54,7 @@ def test_others_are_forbidden(request, client, person, rule):
 
 
 def test_changing_the_time_limit_role_and_acknowledgement_timeout(client, grade_a_admin, rule):
+    MembershipRole.objects.create(membership=grade_a_admin.memberships.get(), name="safety_officer")
     response = login(client, grade_a_admin).post(
         f"{URL}{rule.pk}/",
         edit(rule, time_limit_hours="2.5", escalate_to_role="safety_officer", acknowledgement_timeout_hours="0.5"),
@@ -65,6 +66,28 @@ def test_changing_the_time_limit_role_and_acknowledgement_timeout(client, grade_
         "safety_officer",
         Decimal("0.5"),
     )
+
+
+def test_a_role_nobody_holds_is_refused_with_a_sentence(client, grade_a_admin, rule):
+    response = login(client, grade_a_admin).post(f"{URL}{rule.pk}/", edit(rule, escalate_to_role="fire_marshal"))
+
+    assert response.status_code == 400
+    assert "Nobody holds the role “fire_marshal”" in response.content.decode()
+    rule.refresh_from_db()
+    assert rule.escalate_to_role != "fire_marshal"
+
+
+def test_a_second_active_rule_for_the_same_step_is_refused_with_a_sentence(rule):
+    duplicate = EscalationRule(
+        project=rule.project, permit_type=rule.permit_type, step_name=rule.step_name, time_limit_hours=3
+    )
+
+    with pytest.raises(InvalidInput) as refused:
+        save_escalation_rule(rule=duplicate, by=None)
+
+    messages = [message for field in refused.value.errors.values() for message in field]
+    assert messages and all("already" in message and "enabled rule" in message for message in messages)
+    assert not any("onstraint" in message for message in messages)
 
 
 def test_disabling_and_enabling_a_rule(client, grade_a_admin, rule):
@@ -211,6 +234,7 @@ HOT_WORK_CHAIN = [
 
 
 def test_a_rules_chain_is_edited_and_previewed_in_plain_words(client, grade_a_admin, rule):
+    MembershipRole.objects.create(membership=grade_a_admin.memberships.get(), name="safety_officer")
     data = edit(rule, escalate_to_role="safety_officer") | chain_data(rule, HOT_WORK_CHAIN)
     response = login(client, grade_a_admin).post(f"{URL}{rule.pk}/", data)
     assert response.status_code == 302, response.content.decode()

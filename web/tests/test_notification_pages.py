@@ -47,7 +47,10 @@ def test_the_bell_knows_the_newest_id_for_the_live_stream(client, verifier):
 def test_opening_a_notification_marks_it_read_and_goes_to_its_link(client, verifier, submitted):
     mine = Notification.objects.get(recipient=verifier)
     login(client, verifier)
-    assert client.get(f"/dashboard/notifications/{mine.pk}/open/").status_code == 405
+    back = client.get(f"/dashboard/notifications/{mine.pk}/open/")  # back from the login page: no change
+    assert back.url == f"/dashboard/ptw/view/{submitted.pk}"
+    mine.refresh_from_db()
+    assert mine.read_at is None
     response = client.post(f"/dashboard/notifications/{mine.pk}/open/")
     assert response.url == f"/dashboard/ptw/view/{submitted.pk}"
     mine.refresh_from_db()

@@ -5,6 +5,8 @@ import pytest
 from notifications.models import Notification
 from ptw.models import IsolationStatus, PermitCloseout, PermitEvent, PermitIsolationPoint, PermitType
 from ptw.tests.factories import CloseoutTemplateFactory, IsolationPointFactory
+from web.post_only import NOT_DONE
+from web.tests.browser import PASSWORD
 
 from .conftest import login
 
@@ -26,8 +28,30 @@ def test_the_creator_submits_a_draft(client, creator, draft):
     assert shown_messages(response) == ["Permit submitted."]
 
 
-def test_actions_take_a_post(client, creator, draft):
-    assert login(client, creator).get(f"/dashboard/ptw/view/{draft.pk}/actions/initiate/").status_code == 405
+def test_a_get_of_an_action_changes_nothing_and_returns_to_the_permit_with_a_message(client, creator, draft):
+    response = login(client, creator).get(f"/dashboard/ptw/view/{draft.pk}/actions/initiate/", follow=True)
+
+    assert response.redirect_chain == [(f"/dashboard/ptw/view/{draft.pk}", 302)]
+    assert shown_messages(response) == [NOT_DONE]
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_an_action_after_the_session_ended_returns_to_the_permit_after_logging_in(client, creator, draft):
+    action = f"/dashboard/ptw/view/{draft.pk}/actions/cancel/"
+    to_login = client.post(action, {"reason": "not needed"})
+    assert to_login.status_code == 302 and to_login.url == f"/accounts/login/?next={action}"
+
+    response = client.post(to_login.url, {"username": creator.username, "password": PASSWORD}, follow=True)
+
+    assert response.status_code == 200 and response.request["PATH_INFO"] == f"/dashboard/ptw/view/{draft.pk}"
+    assert shown_messages(response) == [NOT_DONE]
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_other_methods_than_post_and_get_are_still_refused(client, creator, draft):
+    assert login(client, creator).put(f"/dashboard/ptw/view/{draft.pk}/actions/initiate/").status_code == 405
 
 
 def test_an_unknown_action_is_not_found(client, creator, draft):
@@ -49,7 +73,8 @@ def test_a_refused_action_shows_the_services_sentence_and_changes_nothing(client
 def test_an_action_the_status_does_not_allow_names_the_status(client, creator, draft):
     response = act(login(client, creator), draft, "activate", follow=True)
     assert shown_messages(response) == [
-        f"Cannot activate permit {draft.permit_number}: it is draft; allowed next statuses: submitted, cancelled."
+        f"Cannot activate permit {draft.permit_number}: it is draft; "
+        "it can next become submitted (awaiting verification) or cancelled."
     ]
 
 
@@ -125,9 +150,23 @@ def test_resume_complete_and_cancel(client, approver, creator, suspended, make_p
     suspended.refresh_from_db()
     assert suspended.status == "completed"
     other = make_permit(title="Called off")
-    act(login(client, creator), other, "cancel", {"cancel-comment": "Not needed"})
+    act(login(client, creator), other, "cancel", {"cancel-comment": "Not needed", "cancel-confirm": "on"})
     other.refresh_from_db()
     assert other.status == "cancelled"
+
+
+def test_cancel_asks_for_a_reason_and_a_confirmation_and_changes_nothing_without_them(client, creator, draft):
+    response = act(login(client, creator), draft, "cancel", {"cancel-comment": ""})
+
+    assert response.status_code == 400
+    assert response.context["forms"]["cancel"].errors == {
+        "comment": ["Say why the permit is cancelled: the reason goes on its timeline."],
+        "confirm": ["Tick the box to confirm: cancelling cannot be undone."],
+    }
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert "Yes, cancel this permit. This cannot be undone." in page and "confirm(" not in page
 
 
 def test_a_rejected_permit_returns_to_draft(client, verifier, creator, submitted):

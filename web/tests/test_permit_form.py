@@ -12,6 +12,12 @@ from .conftest import login
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _a_week_before_the_permits(time_machine):
+    """The forms' permits start on 1 March 2030: within the start window seen from a week before."""
+    time_machine.move_to(datetime(2030, 2, 22, 9, 0, tzinfo=UTC))
+
+
 def form_data(project, permit_type, **overrides):
     return {
         "project": project.pk,

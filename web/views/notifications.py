@@ -5,9 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from accounts.requests import AuthenticatedHttpRequest
 from accounts.selectors import projects_of
@@ -18,6 +19,7 @@ from ptw.notification_utils import PTW_NOTIFICATION_TYPES
 from .. import live, selectors
 from ..live.events import cursor_id
 from ..live.hub import NOT_A_MEMBER
+from ..post_only import post_only
 
 PAGE_SIZE = 20
 
@@ -42,8 +44,17 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _link_of(request: AuthenticatedHttpRequest, pk: int) -> str:
+    """Where a notification points (a GET neither marks it read nor changes anything else)."""
+    return _safe(request, notification_get_for_user(request.user, pk).link, default="web:inbox")
+
+
+def _inbox(request: HttpRequest, *args, **kwargs) -> str:
+    return reverse("web:inbox")
+
+
 @login_required
-@require_POST
+@post_only(_link_of, message="You are logged in again: this is the page the notification points to.")
 def notification_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Mark the notification read and go where it points (a page of this site)."""
     note = services.mark_read(notification=notification_get_for_user(request.user, pk), now=timezone.now())
@@ -51,7 +62,7 @@ def notification_open(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 
 @login_required
-@require_POST
+@post_only(_inbox)
 def notification_mark(request: AuthenticatedHttpRequest, pk: int, state: str) -> HttpResponse:
     note = notification_get_for_user(request.user, pk)
     if state == "read":
@@ -62,7 +73,7 @@ def notification_mark(request: AuthenticatedHttpRequest, pk: int, state: str) ->
 
 
 @login_required
-@require_POST
+@post_only(_inbox)
 def notifications_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     count = services.mark_all_read(user=request.user, now=timezone.now())
     messages.success(request, f"{count} notification{'' if count == 1 else 's'} marked read.")

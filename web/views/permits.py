@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from accounts.requests import AuthenticatedHttpRequest
 from ptw.actions import ACTIONS, EDIT, ISOLATION_POINT, PERMIT, require
@@ -25,6 +25,8 @@ from ptw.timeline import permit_timeline
 from .. import actions, selectors
 from ..forms import add_service_errors
 from ..permit_filters import PermitListForm
+from ..post_only import post_only
+from ..times import in_local_zone
 
 
 @login_required
@@ -74,8 +76,10 @@ def permit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except PTWError as error:
         messages.error(request, error.message)
         return redirect(permit)
-    initial = {name: getattr(permit, name) for name in EDITABLE_FIELDS}
     with timezone.override(permit.project.tzinfo):
+        initial = {name: getattr(permit, name) for name in EDITABLE_FIELDS}
+        # A stored time the zone cannot show (an out-of-range legacy row) is left for the person to enter.
+        initial.update({name: in_local_zone(initial[name]) for name in ("planned_start_time", "planned_end_time")})
         form = PermitForm(request.POST or None, user=request.user, permit=permit, initial=initial)
         if form.is_valid():
             try:
@@ -99,7 +103,7 @@ def permit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only(lambda request, pk, action: reverse("web:permit", args=[pk]))
 def permit_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Run one action through its service; a refusal is shown as the service's sentence."""
     declared = ACTIONS.get(action)

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
 
 from accounts.requests import AuthenticatedHttpRequest
 from ptw.errors import InvalidInput
@@ -28,6 +28,7 @@ from ..forms import (
     NewEscalationRuleForm,
     add_service_errors,
 )
+from ..post_only import post_only
 
 
 def _require_rules_admin(request: AuthenticatedHttpRequest) -> None:
@@ -51,7 +52,7 @@ def rule_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only(lambda request, pk: reverse("web:rules"))
 def rule_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A rule and, when the page sent it, its chain of levels."""
     _require_rules_admin(request)

@@ -1,9 +1,9 @@
-"""python manage.py ptw_check_escalations [--all] [--loop [SECONDS]]
+"""python manage.py ptw_check_escalations [--all | --job NAME ...] [--loop [SECONDS]]
 
-Runs the overdue check (or every job with --all) once, printing each job's counts, and exits
-non-zero if a job failed, so cron notices. With --loop it runs them again every SECONDS (60 by default) until
-SIGTERM or SIGINT (deployments without Celery, and `make run`); between rounds it sends the
-outbox's e-mails and SMS every OUTBOX_POLL_SECONDS.
+Runs the overdue check (or every job with --all, or the jobs named by --job) once, printing each job's
+counts, and exits non-zero if a job failed, so cron notices. With --loop it runs them again every SECONDS
+(60 by default) until SIGTERM or SIGINT (deployments without Celery, and `make run`); between rounds it
+sends the outbox's e-mails and SMS every OUTBOX_POLL_SECONDS.
 """
 
 import signal
@@ -28,6 +28,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--all", action="store_true", help="Run every job: " + ", ".join(JOBS) + ".")
         parser.add_argument(
+            "--job", action="append", choices=list(JOBS), metavar="NAME", help="Run this job (repeatable)."
+        )
+        parser.add_argument(
             "--loop",
             type=float,
             nargs="?",
@@ -37,7 +40,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        names = list(JOBS) if options["all"] else [DEFAULT_JOB]
+        names = list(JOBS) if options["all"] else options["job"] or [DEFAULT_JOB]
         if options["loop"] is None:
             if not self.run_round(names):
                 raise CommandError("a job failed (see its errors above and its JobRun)")
