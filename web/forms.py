@@ -22,13 +22,17 @@ def add_service_errors(form: forms.BaseForm, error: InvalidInput) -> None:
 class EscalationRuleForm(forms.ModelForm):
     class Meta:
         model = EscalationRule
-        fields = ["time_limit_hours", "escalate_to_role", "is_active"]
+        fields = ["time_limit_hours", "escalate_to_role", "acknowledgement_timeout_hours", "is_active"]
         labels = {
             "time_limit_hours": "Time limit (hours)",
             "escalate_to_role": "Escalate to role",
+            "acknowledgement_timeout_hours": "After an acknowledgement, wait (hours)",
             "is_active": "Enabled",
         }
-        help_texts = {"escalate_to_role": "Blank: the project's Grade A/B admins."}
+        help_texts = {
+            "escalate_to_role": "Blank: the project's Grade A/B admins.",
+            "acknowledgement_timeout_hours": "The chain's next levels wait this long once someone acknowledges.",
+        }
         widgets = {"escalate_to_role": forms.TextInput(attrs={"list": "roles"})}
 
 

@@ -28,6 +28,7 @@ def edit(rule, **changes):
     data = {
         "time_limit_hours": rule.time_limit_hours,
         "escalate_to_role": rule.escalate_to_role,
+        "acknowledgement_timeout_hours": rule.acknowledgement_timeout_hours,
         "is_active": "on" if rule.is_active else "",
         **changes,
     }
@@ -52,14 +53,19 @@ def test_others_are_forbidden(request, client, person, rule):
     assert rule.time_limit_hours == 4
 
 
-def test_changing_the_time_limit_and_role(client, grade_a_admin, rule):
+def test_changing_the_time_limit_role_and_acknowledgement_timeout(client, grade_a_admin, rule):
     MembershipRole.objects.create(membership=grade_a_admin.memberships.get(), name="safety_officer")
     response = login(client, grade_a_admin).post(
-        f"{URL}{rule.pk}/", edit(rule, time_limit_hours="2.5", escalate_to_role="safety_officer")
+        f"{URL}{rule.pk}/",
+        edit(rule, time_limit_hours="2.5", escalate_to_role="safety_officer", acknowledgement_timeout_hours="0.5"),
     )
     assert response.url == URL
     rule.refresh_from_db()
-    assert (rule.time_limit_hours, rule.escalate_to_role) == (Decimal("2.5"), "safety_officer")
+    assert (rule.time_limit_hours, rule.escalate_to_role, rule.acknowledgement_timeout_hours) == (
+        Decimal("2.5"),
+        "safety_officer",
+        Decimal("0.5"),
+    )
 
 
 def test_a_role_nobody_holds_is_refused_with_a_sentence(client, grade_a_admin, rule):
@@ -109,6 +115,7 @@ def test_adding_a_rule_and_a_second_active_one_for_the_same_step_is_refused(clie
         "step_name": "approval",
         "time_limit_hours": "6",
         "escalate_to_role": "",
+        "acknowledgement_timeout_hours": "1",
         "is_active": "on",
     }
     assert client.post(URL, data).url == URL
@@ -165,7 +172,13 @@ def test_a_grade_a_admin_cannot_add_a_rule_for_another_project_or_a_global_one(
     client, grade_a_admin, permit_type, other_project_rule
 ):
     login(client, grade_a_admin)
-    data = {"permit_type": permit_type.pk, "step_name": "approval", "time_limit_hours": "6", "is_active": "on"}
+    data = {
+        "permit_type": permit_type.pk,
+        "step_name": "approval",
+        "time_limit_hours": "6",
+        "acknowledgement_timeout_hours": "1",
+        "is_active": "on",
+    }
     for project in (other_project_rule.project_id, ""):
         response = client.post(URL, {**data, "project": project})
         assert response.status_code == 400
