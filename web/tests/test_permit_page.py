@@ -140,3 +140,9 @@ def test_the_page_reads_a_bounded_number_of_queries(client, creator, active, dja
     login(client, creator)
     with django_assert_max_num_queries(40):
         client.get(f"/dashboard/ptw/view/{active.pk}")
+
+
+def test_a_dangerous_action_is_a_warning_button_and_a_safe_one_the_primary(client, creator, draft):
+    html = page(client, creator, draft).content.decode()
+    assert 'class="button danger" name="action" value="cancel"' in html
+    assert 'class="button primary" name="action" value="initiate"' in html
