@@ -5,9 +5,10 @@ network) keeps a socket open and answers nothing: a query, or even connecting, w
 TCP timeout. The read runs in one worker thread of its own (its own connection) while the
 caller waits at most the deadline. A read still stuck when the next probe comes makes that
 probe answer at once, so a frozen database never piles up threads or connections: at most one
-read is ever outstanding. The worker's connection is closed after a failure so that the next
-read connects afresh; its statements are also bounded by the server (PostgreSQL's
-`statement_timeout`), so a slow but live database frees the worker too.
+read is ever outstanding. The worker's connection is closed after every read, so a probe also
+proves that connecting works and the process holds no idle connection between probes; its
+statements are also bounded by the server (PostgreSQL's `statement_timeout`), so a slow but
+live database frees the worker too.
 """
 
 import threading
@@ -16,7 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TypeVar
 
-from django.db import DatabaseError, close_old_connections, connection, transaction
+from django.db import close_old_connections, connection, transaction
 
 T = TypeVar("T")
 
@@ -39,9 +40,8 @@ def _bounded(read: Callable[[], T], timeout: float) -> T:
                 with connection.cursor() as cursor:
                     cursor.execute(f"SET LOCAL statement_timeout = {milliseconds}")
             return read()
-    except DatabaseError:
+    finally:
         connection.close()
-        raise
 
 
 def read_within(read: Callable[[], T], *, timeout: float) -> T:

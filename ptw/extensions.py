@@ -6,7 +6,7 @@ take turns: whichever comes second sees what the first did (an expired permit re
 decision with 409; an extended one is no longer due to expire).
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from accounts.models import User
 
@@ -36,8 +36,12 @@ def _refuse_after_the_end(permit: Permit, *, what: str, now: datetime) -> None:
 
 
 def latest_end(permit: Permit) -> datetime:
-    """The latest end an extension may reach: the planned start plus the type's maximum validity."""
-    return permit.planned_start_time + timedelta(hours=permit.permit_type.max_validity_hours)
+    """The latest end an extension may reach: the planned start plus the type's maximum validity
+    (the last representable moment for a start stored, before times were bounded, near year 9999)."""
+    try:
+        return permit.planned_start_time + timedelta(hours=permit.permit_type.max_validity_hours)
+    except OverflowError:
+        return datetime.max.replace(tzinfo=UTC)
 
 
 def _check_limits(permit: Permit, new_end: datetime) -> None:
