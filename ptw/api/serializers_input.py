@@ -32,6 +32,9 @@ class PermitUpdateSerializer(StrictSerializer):
 
 
 class PermitFilterSerializer(serializers.Serializer):
+    """Filters of the permit list. A filter given empty (`?status=`) is a 400, as the schema says,
+    not silently dropped (DRF treats a blank query value of an optional field as absent)."""
+
     status = PermitStatusField(required=False)
     permit_type = IdField(required=False)
     project = IdField(required=False)
@@ -40,6 +43,12 @@ class PermitFilterSerializer(serializers.Serializer):
         default=False,
         help_text="Only permits I created or am the verifier or approver of.",
     )
+
+    def validate(self, attrs):
+        blank = [name for name in ("status", "permit_type", "project") if self.initial_data.get(name) == ""]
+        if blank:
+            raise serializers.ValidationError({name: ["This filter may not be empty."] for name in blank})
+        return attrs
 
 
 class ProjectFilterSerializer(serializers.Serializer):

@@ -239,3 +239,9 @@ def test_projects_lists_mine_with_my_grade_and_company_type(client_for, project,
         ("ALPHA", "epc", "B", True, ["manager"], "UTC"),
         ("BETA", "client", "C", False, [], "Europe/Oslo"),
     ]
+
+
+@pytest.mark.parametrize("name", ["status", "permit_type", "project"])
+def test_an_empty_filter_is_a_400_naming_it(client_for, creator, name):
+    response = client_for(creator).get(f"{API}/permits/?{name}=")
+    assert response.status_code == 400 and response.json() == {name: ["This filter may not be empty."]}
